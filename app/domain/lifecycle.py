@@ -1,0 +1,238 @@
+"""State machines of applications, audits and certificates, as transition tables.
+
+A move is legal exactly when its (state, action) pair is a key of the table; anything else
+raises ``InvalidTransition`` (``<entity>.invalid_transition``, 409). Tables, not if-chains,
+so the legal moves can be read, tested exhaustively and shown in documentation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+from app.domain.enums import ApplicationStatus, AuditKind, AuditStatus, CertificateStatus
+from app.domain.errors import Conflict, InvalidTransition
+
+
+class ApplicationAction(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    START_AUDIT = "start_audit"
+    RETURN_TO_ACCEPTED = "return_to_accepted"
+    CERTIFY = "certify"
+    REFUSE = "refuse"
+
+
+class AuditAction(StrEnum):
+    PASS_STAGE1 = "pass_stage1"  # noqa: S105 (an audit step, not a password)
+    FAIL_STAGE1 = "fail_stage1"
+    SCORE = "score"
+    COMPLETE = "complete"
+    DECIDE = "decide"
+
+
+class CertificateAction(StrEnum):
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+    WITHDRAW = "withdraw"
+    CANCEL = "cancel"
+    EXPIRE = "expire"
+    SUPERSEDE = "supersede"
+
+
+_AS, _AA = ApplicationStatus, ApplicationAction
+# api.md, Applications: submitted → accepted → in_audit → certified | refused; in_audit →
+# accepted (stage 1 failed); submitted | accepted → rejected; any non-final → withdrawn.
+APPLICATION_TRANSITIONS: Mapping[tuple[ApplicationStatus, ApplicationAction], ApplicationStatus] = (
+    MappingProxyType(
+        {
+            (_AS.SUBMITTED, _AA.ACCEPT): _AS.ACCEPTED,
+            (_AS.SUBMITTED, _AA.REJECT): _AS.REJECTED,
+            (_AS.SUBMITTED, _AA.WITHDRAW): _AS.WITHDRAWN,
+            (_AS.ACCEPTED, _AA.START_AUDIT): _AS.IN_AUDIT,
+            (_AS.ACCEPTED, _AA.REJECT): _AS.REJECTED,
+            (_AS.ACCEPTED, _AA.WITHDRAW): _AS.WITHDRAWN,
+            (_AS.IN_AUDIT, _AA.RETURN_TO_ACCEPTED): _AS.ACCEPTED,
+            (_AS.IN_AUDIT, _AA.CERTIFY): _AS.CERTIFIED,
+            (_AS.IN_AUDIT, _AA.REFUSE): _AS.REFUSED,
+            (_AS.IN_AUDIT, _AA.WITHDRAW): _AS.WITHDRAWN,
+        }
+    )
+)
+
+_ST, _AU = AuditStatus, AuditAction
+# After the first score sheet, later sheets are new revisions of the same scoring step.
+_SCORING_STEPS = {
+    (_ST.SCORING, _AU.SCORE): _ST.SCORING,
+    (_ST.SCORING, _AU.COMPLETE): _ST.COMPLETED,
+    (_ST.COMPLETED, _AU.DECIDE): _ST.DECIDED,
+}
+# Initial and recertification audits start with the document review (stage 1). A failed
+# stage 1 ends the audit for both kinds: a recertification's certificate stays as it is
+# and a new recertification audit may be planned while it is live (api.md says this of
+# initial audits only; ending is the one outcome that needs no special case).
+_WITH_STAGE1 = MappingProxyType(
+    {
+        (_ST.PLANNED, _AU.PASS_STAGE1): _ST.STAGE1_PASSED,
+        (_ST.PLANNED, _AU.FAIL_STAGE1): _ST.STAGE1_FAILED,
+        (_ST.STAGE1_PASSED, _AU.SCORE): _ST.SCORING,
+        **_SCORING_STEPS,
+    }
+)
+AUDIT_TRANSITIONS: Mapping[AuditKind, Mapping[tuple[AuditStatus, AuditAction], AuditStatus]] = (
+    MappingProxyType(
+        {
+            AuditKind.INITIAL: _WITH_STAGE1,
+            AuditKind.RECERTIFICATION: _WITH_STAGE1,
+            # A surveillance audit has no stage 1: its first score sheet starts scoring.
+            AuditKind.SURVEILLANCE: MappingProxyType(
+                {(_ST.PLANNED, _AU.SCORE): _ST.SCORING, **_SCORING_STEPS}
+            ),
+        }
+    )
+)
+
+_CS, _CA = CertificateStatus, CertificateAction
+# §7's legal moves; withdrawn, cancelled, expired and superseded are final.
+CERTIFICATE_TRANSITIONS: Mapping[tuple[CertificateStatus, CertificateAction], CertificateStatus] = (
+    MappingProxyType(
+        {
+            (_CS.ACTIVE, _CA.SUSPEND): _CS.SUSPENDED,
+            (_CS.SUSPENDED, _CA.REINSTATE): _CS.ACTIVE,
+            **{
+                (live, action): target
+                for live in (_CS.ACTIVE, _CS.SUSPENDED)
+                for action, target in (
+                    (_CA.WITHDRAW, _CS.WITHDRAWN),
+                    (_CA.CANCEL, _CS.CANCELLED),
+                    (_CA.EXPIRE, _CS.EXPIRED),
+                    (_CA.SUPERSEDE, _CS.SUPERSEDED),
+                )
+            },
+        }
+    )
+)
+LIVE_STATUSES = frozenset({_CS.ACTIVE, _CS.SUSPENDED})
+
+
+def application_transition(
+    status: ApplicationStatus, action: ApplicationAction
+) -> ApplicationStatus:
+    """The status after ``action``, or ``application.invalid_transition``."""
+    target = APPLICATION_TRANSITIONS.get((status, action))
+    if target is None:
+        raise InvalidTransition("application", status.value, action.value)
+    return target
+
+
+def audit_transition(kind: AuditKind, status: AuditStatus, action: AuditAction) -> AuditStatus:
+    """The status of an audit of ``kind`` after ``action``, or ``audit.invalid_transition``."""
+    target = AUDIT_TRANSITIONS[kind].get((status, action))
+    if target is None:
+        raise InvalidTransition("audit", status.value, action.value)
+    return target
+
+
+def certificate_transition(
+    status: CertificateStatus, action: CertificateAction
+) -> CertificateStatus:
+    """The status after ``action``, or ``certificate.invalid_transition``.
+
+    Staff actions pass the ``effective_status`` so that a certificate past expiry cannot
+    be reinstated (§7); housekeeping passes the stored one to record the expiry.
+    """
+    target = CERTIFICATE_TRANSITIONS.get((status, action))
+    if target is None:
+        raise InvalidTransition("certificate", status.value, action.value)
+    return target
+
+
+def effective_status(status: CertificateStatus, expires_on: date, today: date) -> CertificateStatus:
+    """The status as read today: a live certificate past ``expires_on`` reads ``expired`` (§7)."""
+    if status in LIVE_STATUSES and today > expires_on:
+        return CertificateStatus.EXPIRED
+    return status
+
+
+def require_certificate_renewable(status: CertificateStatus) -> None:
+    """Recertification needs an active or suspended certificate (pass the effective status)."""
+    if status not in LIVE_STATUSES:
+        raise Conflict(
+            "audit.certificate_not_renewable",
+            f"a {status.value} certificate cannot be recertified; apply for initial certification",
+        )
+
+
+def require_certificate_live(status: CertificateStatus) -> None:
+    """Surveillance needs an active or suspended certificate (pass the effective status)."""
+    if status not in LIVE_STATUSES:
+        raise Conflict(
+            "audit.certificate_not_live",
+            f"a {status.value} certificate is not under surveillance",
+        )
+
+
+HousekeepingAction = Literal[
+    CertificateAction.EXPIRE, CertificateAction.WITHDRAW, CertificateAction.SUSPEND
+]
+
+
+def housekeeping_action(
+    *,
+    status: CertificateStatus,
+    expires_on: date,
+    next_surveillance_due: date | None,
+    status_changed_on: date,
+    today: date,
+    grace_days: int,
+    max_suspension_days: int,
+) -> HousekeepingAction | None:
+    """What housekeeping does to a certificate today (§7 policy), given its stored status.
+
+    Expiry comes first (it is a fact, not a decision); then a suspension older than
+    ``max_suspension_days`` is withdrawn; then an active certificate whose surveillance is
+    overdue by more than ``grace_days`` is suspended.
+    """
+    if grace_days < 0 or max_suspension_days < 0:
+        raise ValueError("grace_days and max_suspension_days must not be negative")
+    if status not in LIVE_STATUSES:
+        return None
+    if today > expires_on:
+        return CertificateAction.EXPIRE
+    if status is CertificateStatus.SUSPENDED:
+        if (today - status_changed_on).days > max_suspension_days:
+            return CertificateAction.WITHDRAW
+        return None
+    if next_surveillance_due is not None and (today - next_surveillance_due).days > grace_days:
+        return CertificateAction.SUSPEND
+    return None
+
+
+def housekeeping_reason(
+    action: HousekeepingAction,
+    *,
+    status: CertificateStatus | None = None,
+    expires_on: date,
+    next_surveillance_due: date | None,
+    status_changed_on: date,
+    today: date,
+    grace_days: int,
+    max_suspension_days: int,
+) -> str:
+    """The reason recorded with a housekeeping move; takes ``housekeeping_action``'s arguments."""
+    reasons: Mapping[CertificateAction, str] = {
+        CertificateAction.EXPIRE: f"validity ended on {expires_on}",
+        CertificateAction.WITHDRAW: (
+            f"suspended since {status_changed_on}, longer than {max_suspension_days} days "
+            f"(as of {today})"
+        ),
+        CertificateAction.SUSPEND: (
+            f"surveillance due on {next_surveillance_due} is overdue by more than "
+            f"{grace_days} days (as of {today})"
+        ),
+    }
+    return reasons[action]

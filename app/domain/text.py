@@ -1,0 +1,34 @@
+"""Text folding for matching organisation names, and a guard against control characters."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Tab, line feed and carriage return are ordinary in free text (notes, addresses pasted
+# from documents); every other control character is refused (api.md: NUL → 422).
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def fold(text: str) -> str:
+    """The form two names are compared in: "exact name after trimming and full-width/
+    half-width folding" — NFKC, case-folded, whitespace runs collapsed to one space, trimmed.
+
+    NFKC runs again after casefold because casefolding can produce text that NFKC would
+    still change; ``fold`` is idempotent.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())
+
+
+def search_key(name: str, name_en: str | None) -> str:
+    """The text a substring search runs over: both names folded, joined by a newline.
+
+    ``fold`` leaves no newline inside a name, so no folded query can match across the two.
+    """
+    return fold(name) + "\n" + fold(name_en or "")
+
+
+def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a control character (Unicode Cc: C0, DEL, C1) other than
+    tab, line feed or carriage return."""
+    return any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text)

@@ -1,0 +1,1 @@
+"""Pure tests of ``app.domain``: no database, no web app, no clock."""

@@ -1,0 +1,66 @@
+"""Fees and the quote of domain.md §5."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.domain.audit_time import PersonDays
+from app.domain.fees import Fees, Quote, audit_fee_cny, quote
+from app.domain.policy import FEE_SCHEDULE
+
+
+def test_the_worked_example_1200_employees() -> None:
+    # 1,200 employees → 16 days → 48,000 + 1,000 + 2,000 + 2,000 = 53,000; three years add
+    # 2 × (2,000 + 16,500) = 90,000.
+    assert quote(1200) == Quote(
+        person_days=PersonDays(Decimal(16), Decimal("5.5"), Decimal(16)),
+        fees=Fees(
+            application_fee_cny=1_000,
+            registration_fee_cny=2_000,
+            annual_fee_cny=2_000,
+            audit_fee_cny=48_000,
+            first_year_total_cny=53_000,
+            three_year_total_cny=90_000,
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("employees", "audit_fee", "first_year", "three_years"),
+    [
+        (1, 10_500, 15_500, 15_500 + 2 * (2_000 + 4_500)),  # 3.5 days; surveillance 1.5
+        (10_701, 75_000, 80_000, 80_000 + 2 * (2_000 + 25_500)),  # 25 days; surveillance 8.5
+    ],
+)
+def test_quotes_at_the_ends_of_the_table(
+    employees: int, audit_fee: int, first_year: int, three_years: int
+) -> None:
+    fees = quote(employees).fees
+    assert (fees.audit_fee_cny, fees.first_year_total_cny, fees.three_year_total_cny) == (
+        audit_fee,
+        first_year,
+        three_years,
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "fee"), [("0", 0), ("0.5", 1_500), ("1", 3_000), ("5.5", 16_500), ("16", 48_000)]
+)
+def test_audit_fee_is_3000_a_day_and_1500_a_half_day(days: str, fee: int) -> None:
+    assert audit_fee_cny(Decimal(days)) == fee
+    assert isinstance(audit_fee_cny(Decimal(days)), int)
+
+
+@pytest.mark.parametrize("days", ["-1", "0.0001", "1.3333"])
+def test_audit_fee_refuses_days_that_are_not_whole_yuan(days: str) -> None:
+    with pytest.raises(ValueError, match="whole number of yuan"):
+        audit_fee_cny(Decimal(days))
+
+
+def test_the_fee_schedule_is_policy_data() -> None:
+    assert FEE_SCHEDULE.audit_fee_per_person_day_cny == 3_000
+    assert all(
+        isinstance(v, int) for v in (FEE_SCHEDULE.application_fee_cny, FEE_SCHEDULE.annual_fee_cny)
+    )

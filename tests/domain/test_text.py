@@ -1,0 +1,61 @@
+"""Folding of names for matching and search, and the control-character guard."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.text import fold, has_control_characters, search_key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("深圳市华为技术有限公司", " 深圳市华为技术有限公司\u3000"),
+        ("ACME Service Co., Ltd.", "acme  service co.,\tltd."),
+        ("ＡＣＭＥ（中国）有限公司", "acme(中国)有限公司"),
+        ("Straße", "STRASSE"),
+        ("ﬁne", "FINE"),
+    ],
+)
+def test_fold_equates_what_people_mean_as_the_same_name(a: str, b: str) -> None:
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("华为", "華為"), ("acme co", "acmeco"), ("A1", "Al")])
+def test_fold_keeps_different_names_apart(a: str, b: str) -> None:
+    assert fold(a) != fold(b)
+
+
+def test_search_key_joins_both_names_with_a_newline() -> None:
+    assert search_key(" 华为 ", "HUAWEI  Tech\n") == "华为\nhuawei tech"
+    assert search_key("华为", None) == "华为\n"
+    assert fold("为\nhuawei") not in search_key("华为", "Huawei")  # no match across the names
+
+
+@pytest.mark.parametrize(
+    ("text", "has"),
+    [
+        ("plain text 中文", False),
+        ("tab\tnew line\ncarriage\r", False),
+        ("nul\x00", True),
+        ("bell\x07", True),
+        ("escape\x1b[0m", True),
+        ("delete\x7f", True),
+        ("c1\x85", True),
+        ("zero width\u200b", False),  # a format character, not a control
+        ("", False),
+    ],
+)
+def test_has_control_characters(text: str, has: bool) -> None:
+    assert has_control_characters(text) is has
+
+
+@given(st.text())
+def test_fold_is_idempotent_and_single_line(text: str) -> None:
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert folded == folded.strip()
+    assert "\n" not in folded
+    assert "  " not in folded
