@@ -1,0 +1,111 @@
+"""The ``starcert`` command: serve, migrate, create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from app.config import Settings, describe_error, get_settings
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        sys.exit(f"starcert: {describe_error(exc)}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=args.access_log,
+        workers=args.workers,
+        proxy_headers=False,  # client addresses come from STARCERT_TRUSTED_PROXIES only
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from alembic import command
+
+    from app.schema_version import alembic_config
+
+    settings = _settings()
+    command.upgrade(alembic_config(settings.database_url), args.revision)
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from pydantic import TypeAdapter
+
+    from app.clock import Clock
+    from app.db import Database
+    from app.domain.errors import DomainError
+    from app.schemas.users import Email
+    from app.services.bootstrap import create_admin
+
+    settings = _settings()
+    try:
+        email = TypeAdapter(Email).validate_python(args.email)
+    except ValidationError as exc:
+        sys.exit(f"starcert: invalid e-mail {args.email!r}: {exc.errors()[0]['msg']}")
+
+    async def run() -> str:
+        db = Database.from_settings(settings)
+        try:
+            return await create_admin(
+                db, settings, Clock(settings.zone), name=args.name, email=email
+            )
+        finally:
+            await db.dispose()
+
+    try:
+        token = asyncio.run(run())
+    except DomainError as exc:
+        sys.exit(f"starcert: {exc.detail}")
+    print(f"admin {email} created; its API token (shown only now):")  # noqa: T201
+    print(token)  # noqa: T201
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="starcert", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API (STARCERT_HOST, STARCERT_PORT)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.set_defaults(func=cmd_migrate)
+
+    admin = sub.add_parser("create-admin", help="create an admin user and print its token once")
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--email", required=True)
+    admin.set_defaults(func=cmd_create_admin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

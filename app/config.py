@@ -1,0 +1,147 @@
+"""Settings: every ``STARCERT_*`` variable of api.md, typed, with its default.
+
+A bad value fails at start-up with one line naming the variable (see ``describe_error``).
+Settings for features built later (uploads, S3, signing, webhooks) are declared now so that
+configuration is stable; each is used by the feature that needs it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "STARCERT_"
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
+_PERIOD_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """``120/minute`` parsed: at most ``limit`` requests per ``period_seconds`` window."""
+
+    limit: int
+    period_seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        match = _RATE.match(text)
+        if match is None or int(match.group(1)) < 1:
+            raise ValueError("expected '<count>/<second|minute|hour|day>', e.g. '120/minute'")
+        return cls(int(match.group(1)), _PERIOD_SECONDS[match.group(2)])
+
+
+def normalise_database_url(url: str) -> str:
+    """Pick starcert's own async driver for the database the URL names.
+
+    ``sqlite:///x.db`` → aiosqlite; ``postgresql://``, ``postgres://`` and any
+    ``postgresql+<driver>://`` → asyncpg (the driver measured fastest in performance.md).
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("expected a URL such as sqlite:///./starcert.db or postgresql://u@h/db")
+    backend = scheme.split("+", 1)[0].lower()
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    if backend in {"postgresql", "postgres"}:
+        return f"postgresql+asyncpg://{rest}"
+    raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///./starcert.db"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    bootstrap_admin_token: SecretStr | None = Field(default=None, min_length=16)
+    certificate_prefix: str = Field(default="ASC", pattern=r"^[A-Z][A-Z0-9]{1,9}$")
+    issuer_name: str = Field(
+        default="starcert 认证中心 / starcert Certification Centre", min_length=1
+    )
+    public_rate_limit: Annotated[RateLimit, NoDecode] = RateLimit(120, 60)
+    public_base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://\S+$")
+    timezone: str = "Asia/Shanghai"
+    surveillance_grace_days: int = Field(default=30, ge=0, le=3650)
+    max_suspension_days: int = Field(default=180, ge=1, le=3650)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Declared for the features that come later (dossier uploads, webhooks, credentials).
+    max_upload_mb: int = Field(default=20, ge=1, le=1024)
+    storage_dir: Path = Path("./data/documents")
+    s3_url: str | None = None
+    redis_url: str | None = None
+    signing_key_file: Path = Path("./data/signing-key.jwk")
+    webhooks_allow_private: bool = False
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
+    # starcert's own operational settings.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        normalise_database_url(value)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("public_rate_limit", mode="before")
+    @classmethod
+    def _rate_limit(cls, value: object) -> object:
+        return RateLimit.parse(value) if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            return tuple(ipaddress.ip_network(p, strict=False) for p in parts)
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        return normalise_database_url(self.database_url)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line per bad setting, naming the environment variable, never echoing a secret."""
+    lines = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        lines.append(f"invalid setting {ENV_PREFIX}{field.upper()}: {item['msg']}")
+    return "; ".join(lines)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

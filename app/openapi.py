@@ -1,0 +1,66 @@
+"""The served OpenAPI document: every error documented as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
+
+from app.http import problems
+from app.problems import PROBLEM_MEDIA_TYPE, Problem
+
+METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
+UNGUARDED = frozenset({"/healthz"})
+
+
+def install(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def build(app: FastAPI) -> dict[str, Any]:
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem_schema = TypeAdapter(Problem).json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem_schema.pop("$defs", {}))
+    components["Problem"] = problem_schema
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    for path, item in schema.get("paths", {}).items():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is not None:
+                _document_errors(path, operation)
+    return schema
+
+
+def _document_errors(path: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    statuses: list[int] = []
+    if "requestBody" in operation:
+        statuses += [400, 422]
+    if operation.get("parameters"):
+        statuses.append(422)
+    if path not in UNGUARDED:
+        statuses += [500, 503]
+    for status, spec in problems(*statuses).items():
+        existing = responses.get(str(status))
+        if existing is None or existing.get("description") == "Validation Error":
+            responses[str(status)] = spec
+    for status, spec in responses.items():
+        if status.isdigit() and int(status) >= 400:
+            content = spec.setdefault("content", {})
+            content.pop("application/json", None)
+            content[PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}

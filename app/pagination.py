@@ -1,0 +1,56 @@
+"""Cursor pagination: opaque cursors over a stable sort key (keyset, never OFFSET)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Query
+
+from app.domain.errors import FieldError, Unprocessable
+
+T = TypeVar("T")
+
+LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).", examples=[20])]
+CursorQuery = Annotated[
+    str | None, Query(max_length=500, description="`next_cursor` of the previous page.")
+]
+
+
+def encode_cursor(*key: str | int) -> str:
+    raw = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
+    """The sort key a cursor holds, checked against the expected types; None for no cursor."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError):
+        key = None
+    if (
+        not isinstance(key, list)
+        or len(key) != len(types)
+        or not all(type(v) is t for v, t in zip(key, types, strict=True))
+    ):
+        raise Unprocessable(
+            "request.validation",
+            "the cursor is not one this list gave out",
+            errors=[FieldError(("query", "cursor"), "invalid cursor")],
+        )
+    return tuple(key)
+
+
+def paginate(
+    rows: Sequence[T], limit: int, key: Callable[[T], tuple[str | int, ...]]
+) -> tuple[list[T], str | None]:
+    """Cut ``limit + 1`` fetched rows to a page and the cursor of the next one."""
+    items = list(rows[:limit])
+    next_cursor = encode_cursor(*key(items[-1])) if len(rows) > limit else None
+    return items, next_cursor

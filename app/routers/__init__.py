@@ -1,0 +1,1 @@
+"""Thin HTTP adapters, one file per resource."""

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from app.deps import AdminCtx, Authenticated
+from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
+from app.pagination import CursorQuery, LimitQuery
+from app.schemas.common import MAX_INT, Page
+from app.schemas.users import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from app.services import users
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["users"],
+    route_class=DecimalJSONRoute,
+    responses=problems(401, 403),
+)
+
+UserId = Annotated[int, Path(ge=1, le=MAX_INT)]
+KeyId = Annotated[int, Path(ge=1, le=MAX_INT)]
+
+
+@router.post(
+    "/users",
+    status_code=201,
+    operation_id="create_user",
+    summary="Create a user",
+    responses=problems(400, 409, 422, s409="`user.duplicate_email`"),
+)
+async def create_user(body: UserCreate, ctx: AdminCtx, response: Response) -> UserRead:
+    user = await users.create(ctx, body)
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.get("/users", operation_id="list_users", summary="List users", responses=problems(422))
+async def list_users(
+    ctx: AdminCtx, limit: LimitQuery = 20, cursor: CursorQuery = None
+) -> Page[UserRead]:
+    rows, next_cursor = await users.list_users(ctx, limit=limit, cursor=cursor)
+    return Page(items=[UserRead.model_validate(u) for u in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/users/{user_id}", operation_id="get_user", summary="Get a user", responses=problems(404, 422)
+)
+async def get_user(user_id: UserId, ctx: AdminCtx, response: Response) -> UserRead:
+    user = await users.get_or_raise(ctx, user_id)
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.patch(
+    "/users/{user_id}",
+    operation_id="update_user",
+    summary="Change a user's roles or deactivate it (revokes its keys at once)",
+    responses=problems(
+        400, 404, 409, 412, 422, s409="`user.self_lockout`: an admin cannot lock itself out"
+    ),
+)
+async def update_user(
+    user_id: UserId,
+    body: UserUpdate,
+    ctx: AdminCtx,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> UserRead:
+    user = await users.update(ctx, user_id, body, expected_version=expected_version(if_match))
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.post(
+    "/users/{user_id}/api-keys",
+    status_code=201,
+    operation_id="create_api_key",
+    summary="Issue an API key; its token is shown only in this response",
+    responses=problems(400, 404, 409, 422, s409="`user.inactive`"),
+)
+async def create_api_key(user_id: UserId, body: ApiKeyCreate, ctx: AdminCtx) -> ApiKeyCreated:
+    key, token = await users.create_api_key(ctx, user_id, body)
+    return ApiKeyCreated(
+        id=key.id,
+        label=key.label,
+        prefix=key.prefix,
+        token=token,
+        created_at=key.created_at,
+        expires_at=key.expires_at,
+    )
+
+
+@router.get(
+    "/users/{user_id}/api-keys",
+    operation_id="list_api_keys",
+    summary="A user's API keys (never their tokens)",
+    responses=problems(404, 422),
+)
+async def list_api_keys(user_id: UserId, ctx: AdminCtx) -> list[ApiKeyRead]:
+    return [ApiKeyRead.model_validate(k) for k in await users.list_api_keys(ctx, user_id)]
+
+
+@router.delete(
+    "/api-keys/{key_id}",
+    status_code=204,
+    operation_id="revoke_api_key",
+    summary="Revoke an API key at once",
+    responses=problems(404, 422),
+)
+async def revoke_api_key(key_id: KeyId, ctx: AdminCtx) -> None:
+    await users.revoke_api_key(ctx, key_id)
+
+
+@router.get("/me", operation_id="get_me", summary="The calling user", tags=["users"])
+async def get_me(ctx: Authenticated) -> UserRead:
+    return UserRead.model_validate(ctx.actor)

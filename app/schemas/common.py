@@ -1,0 +1,153 @@
+"""Shared schema building blocks: strict input, exact numbers, bounded text, pages.
+
+Input is strict (api.md Conventions): a value of the wrong JSON type and an unknown field are
+422, never coerced. JSON numbers arrive as ``Decimal`` (see ``app.http.DecimalJSONRoute``), so
+``7.15`` can be refused exactly instead of being rounded by a float on the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Generic, TypeVar
+
+from annotated_types import GroupedMetadata
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    Strict,
+    StringConstraints,
+)
+
+MAX_INT = 2_147_483_647
+TENTH = Decimal("0.1")
+
+
+class StrictModel(BaseModel):
+    """Request bodies: strict types, unknown fields refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class ReadModel(BaseModel):
+    """Response bodies, built from ORM objects or dataclasses."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _no_control_characters(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain a NUL character")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Text(GroupedMetadata):
+    """A bounded string without NUL, outer white space removed: ``Annotated[str, Text(200)]``."""
+
+    max_length: int
+    min_length: int = 1
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(
+            strip_whitespace=True, min_length=self.min_length, max_length=self.max_length
+        )
+        yield AfterValidator(_no_control_characters)
+
+
+def _json_number_in(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not a boolean")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("expected a finite number")
+        return value
+    raise ValueError("expected a JSON number")
+
+
+def _one_decimal_place(value: Decimal) -> Decimal:
+    if value != value.quantize(TENTH):
+        raise ValueError("at most one decimal place is allowed")
+    return value.quantize(TENTH)
+
+
+def json_number(value: Decimal) -> int | float:
+    """Write an exact one-place decimal as a JSON number.
+
+    JSON has only one number type; a value with one decimal place and fewer than 15 digits
+    has a shortest binary64 representation that prints back as exactly the same decimal, so
+    this conversion at the edge of the API loses nothing. Arithmetic never sees it.
+    """
+    integral = value.to_integral_value()
+    return int(integral) if value == integral else float(value)
+
+
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_json_number_in),
+    AfterValidator(_one_decimal_place),
+    PlainSerializer(json_number, return_type=int | float, when_used="json"),
+]
+"""A score, points or person-days: a JSON number, exact inside, at most one decimal place."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+def _require_string(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+JsonDate = Annotated[date, Strict(False), BeforeValidator(_require_string)]
+"""A ``YYYY-MM-DD`` string (JSON has no date type, so this one field kind is parsed)."""
+
+JsonDateTime = Annotated[AwareDatetime, Strict(False), BeforeValidator(_require_string)]
+"""An RFC 3339 timestamp with its offset."""
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null at the end"
+    )
+
+
+class _ByValue(GroupedMetadata):
+    """An enum given by its JSON string (strict mode alone would want a Python enum member)."""
+
+    def __iter__(self) -> Iterator[object]:
+        yield Strict(False)
+        yield BeforeValidator(_require_string)
+
+
+ByValue = _ByValue()
+"""Use as ``Annotated[Role, ByValue]``."""
+
+
+__all__ = [
+    "ByValue",
+    "Count",
+    "Id",
+    "JsonDate",
+    "JsonDateTime",
+    "Page",
+    "Points",
+    "ReadModel",
+    "StrictModel",
+    "Text",
+    "json_number",
+]

@@ -1,0 +1,67 @@
+"""The OpenAPI document is what generated SDKs are built from: check its shape."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support.api import Api
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+async def test_openapi_operations_are_well_formed(api: Api) -> None:
+    doc = (await api.get("/openapi.json")).json()
+    seen: set[str] = set()
+    schemas = doc["components"]["schemas"]
+    assert "Problem" in schemas and "HTTPValidationError" not in schemas
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            where = f"{method.upper()} {path}"
+            assert re.fullmatch(r"[a-z][a-z0-9_]*", op["operationId"]), where
+            assert op["operationId"] not in seen, where
+            seen.add(op["operationId"])
+            assert op.get("tags"), where
+            responses = op["responses"]
+            if path != "/healthz":
+                assert {"500", "503"} <= set(responses), where
+            if "requestBody" in op or op.get("parameters"):
+                assert "422" in responses, where
+            if "requestBody" in op:
+                assert "400" in responses, where
+            if path.startswith("/api/v1"):
+                assert {"401", "403"} <= set(responses), where
+                assert op.get("security"), where
+            for status, spec in responses.items():
+                if int(status) >= 400:
+                    assert list(spec["content"]) == ["application/problem+json"], where
+                    ref = spec["content"]["application/problem+json"]["schema"]["$ref"]
+                    assert ref == "#/components/schemas/Problem", where
+    assert {
+        "create_user",
+        "list_users",
+        "get_user",
+        "update_user",
+        "create_api_key",
+        "revoke_api_key",
+        "get_me",
+        "get_health",
+        "get_readiness",
+        "get_metrics",
+    } <= seen
+
+
+async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
+    doc = (await api.get("/openapi.json")).json()
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            for param in (item.get(method) or {}).get("parameters", []):
+                schema = param["schema"]
+                types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
+                if "integer" in types and param["in"] == "path":
+                    assert schema.get("maximum") == 2147483647, (path, param["name"])
+                if "string" in types:
+                    inner = [schema, *schema.get("anyOf", [])]
+                    assert any("maxLength" in s for s in inner), (path, param["name"])

@@ -1,0 +1,117 @@
+"""Test set-up: every API test runs on SQLite and on PostgreSQL.
+
+Each database is migrated once per session with ``alembic upgrade head`` (never
+``create_all``); every test starts from empty tables. PostgreSQL is the server of
+``STARCERT_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``); a
+database of its own is created for the run and dropped after it. When PostgreSQL cannot be
+reached the PostgreSQL half is skipped, unless ``STARCERT_REQUIRE_POSTGRES=1`` (CI), which
+turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.clock import FixedClock
+from app.config import Settings
+from app.db import Database
+from app.main import create_app
+from tests.support.api import Api
+from tests.support.databases import (
+    Backend,
+    create_postgres_database,
+    drop_postgres_database,
+    migrate,
+    postgres_server_url,
+    reset_database,
+)
+
+REQUIRE_POSTGRES = os.environ.get("STARCERT_REQUIRE_POSTGRES") == "1"
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def backend_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    """The database URL of each backend for this run (None: PostgreSQL unreachable)."""
+    sqlite_path: Path = tmp_path_factory.mktemp("db") / "starcert-test.db"
+    urls: dict[str, str | None] = {"sqlite": f"sqlite:///{sqlite_path}", "postgresql": None}
+    name = f"starcert_test_{uuid.uuid4().hex[:8]}"
+    server = postgres_server_url()
+    try:
+        urls["postgresql"] = create_postgres_database(server, name)
+    except OSError as exc:
+        if REQUIRE_POSTGRES:
+            pytest.exit(f"PostgreSQL is required (STARCERT_REQUIRE_POSTGRES=1): {exc}", 3)
+    for url in urls.values():
+        if url is not None:
+            migrate(url)
+    yield urls
+    if urls["postgresql"] is not None:
+        drop_postgres_database(server, name)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest, backend_urls: dict[str, str | None]) -> str:
+    name: str = request.param
+    if backend_urls[name] is None:
+        pytest.skip("PostgreSQL is not reachable (set STARCERT_REQUIRE_POSTGRES=1 to fail)")
+    return name
+
+
+@pytest.fixture(scope="session")
+async def backend(backend_name: str, backend_urls: dict[str, str | None]) -> AsyncIterator[Backend]:
+    url = backend_urls[backend_name]
+    assert url is not None
+    backend = Backend.open(backend_name, url)
+    yield backend
+    await backend.db.dispose()
+
+
+@pytest.fixture
+async def db(backend: Backend) -> Database:
+    await reset_database(backend.db)
+    return backend.db
+
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(ZoneInfo("Asia/Shanghai"), NOW)
+
+
+@pytest.fixture
+def settings(backend: Backend) -> Settings:
+    return Settings(database_url=backend.url, public_base_url="http://testserver")
+
+
+@pytest.fixture
+async def app(db: Database, settings: Settings, clock: FixedClock) -> FastAPI:
+    return create_app(settings, clock=clock, db=db)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def api(app: FastAPI, client: httpx.AsyncClient, clock: FixedClock, db: Database) -> Api:
+    return Api(app=app, client=client, clock=clock, db=db)
