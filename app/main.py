@@ -13,7 +13,7 @@ from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import Database
 from app.metrics import Metrics, MetricsMiddleware
-from app.routers import operations, users
+from app.routers import operations, rubrics, users
 from app.services.bootstrap import ensure_bootstrap_admin
 
 DESCRIPTION = """\
@@ -26,6 +26,7 @@ Every error is `application/problem+json` with a stable `code`.
 
 TAGS = [
     {"name": "users", "description": "Users, roles and API keys (admin)."},
+    {"name": "rubrics", "description": "The GB/T 27922-2011 scoring rubrics."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -64,6 +65,7 @@ def create_app(
     problems.install(app)
     app.include_router(operations.router)
     app.include_router(users.router)
+    app.include_router(rubrics.router)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     openapi.install(app)
     return app
