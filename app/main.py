@@ -13,7 +13,15 @@ from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import Database
 from app.metrics import Metrics, MetricsMiddleware
-from app.routers import operations, rubrics, users
+from app.routers import (
+    applications,
+    audits,
+    certificates,
+    operations,
+    organisations,
+    rubrics,
+    users,
+)
 from app.services.bootstrap import ensure_bootstrap_admin
 
 DESCRIPTION = """\
@@ -27,6 +35,10 @@ Every error is `application/problem+json` with a stable `code`.
 TAGS = [
     {"name": "users", "description": "Users, roles and API keys (admin)."},
     {"name": "rubrics", "description": "The GB/T 27922-2011 scoring rubrics."},
+    {"name": "organisations", "description": "Applicant enterprises (staff; integrators read)."},
+    {"name": "applications", "description": "Applications, eligibility and quotes (staff)."},
+    {"name": "audits", "description": "Audits, score sheets, corrective actions, decisions."},
+    {"name": "certificates", "description": "Issued certificates and their lifecycle."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -66,6 +78,10 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(users.router)
     app.include_router(rubrics.router)
+    app.include_router(organisations.router)
+    app.include_router(applications.router)
+    app.include_router(audits.router)
+    app.include_router(certificates.router)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     openapi.install(app)
     return app

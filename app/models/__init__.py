@@ -1,8 +1,37 @@
-"""Mapped classes, one per file; importing this package registers them all on ``Base``."""
+"""Mapped classes; importing this package registers them all on ``Base``."""
 
 from app.models.api_key import ApiKey
+from app.models.application import Application
+from app.models.audit import (
+    Audit,
+    AuditTeamMember,
+    CorrectiveAction,
+    Decision,
+    ScoreSheet,
+    ScoreSheetItem,
+)
 from app.models.base import Base
+from app.models.certificate import Certificate
 from app.models.event import Event, EventChain
+from app.models.organisation import Organisation
+from app.models.sequence import NumberSequence
 from app.models.user import User, UserRole
 
-__all__ = ["ApiKey", "Base", "Event", "EventChain", "User", "UserRole"]
+__all__ = [
+    "ApiKey",
+    "Application",
+    "Audit",
+    "AuditTeamMember",
+    "Base",
+    "Certificate",
+    "CorrectiveAction",
+    "Decision",
+    "Event",
+    "EventChain",
+    "NumberSequence",
+    "Organisation",
+    "ScoreSheet",
+    "ScoreSheetItem",
+    "User",
+    "UserRole",
+]

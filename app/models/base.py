@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import MetaData
+from sqlalchemy import CheckConstraint, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from app.models.types import Tenths, UTCDateTime
@@ -44,3 +46,9 @@ class Versioned:
     def __mapper_args__(cls) -> dict[str, Any]:
         table = cls.__table__  # type: ignore[attr-defined]
         return {"version_id_col": table.c.version, "version_id_generator": False}
+
+
+def one_of(column: str, values: Iterable[StrEnum], *, name: str | None = None) -> CheckConstraint:
+    """A CHECK that ``column`` holds one of an enum's values (named ``<column>_known``)."""
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or f"{column}_known")

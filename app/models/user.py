@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.enums import Role
-from app.models.base import Base, Versioned
-
-ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
+from app.models.base import Base, Versioned, one_of
 
 
 class User(Versioned, Base):
@@ -37,4 +35,4 @@ class UserRole(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
-    __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_known"),)
+    __table_args__ = (one_of("role", Role),)

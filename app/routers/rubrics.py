@@ -14,9 +14,7 @@ router = APIRouter(prefix="/api/v1/rubrics", tags=["rubrics"], responses=problem
 
 @router.get("", operation_id="list_rubrics", summary="The scoring rubrics")
 async def list_rubrics(_ctx: Authenticated) -> RubricList:
-    return RubricList(
-        items=[RubricSummaryRead.model_validate(r) for r in rubric.list_rubrics()]
-    )
+    return RubricList(items=[RubricSummaryRead.model_validate(r) for r in rubric.list_rubrics()])
 
 
 @router.get(

@@ -26,6 +26,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from app.domain.text import has_control_characters
+
 MAX_INT = 2_147_483_647
 TENTH = Decimal("0.1")
 
@@ -42,9 +44,15 @@ class ReadModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _no_control_characters(value: str) -> str:
+def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("text must not contain a NUL character")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if has_control_characters(value) or "\n" in value or "\r" in value or "\t" in value:
+        raise ValueError("must be a single line without control characters")
     return value
 
 
@@ -54,12 +62,15 @@ class Text(GroupedMetadata):
 
     max_length: int
     min_length: int = 1
+    single_line: bool = False
 
     def __iter__(self) -> Iterator[object]:
         yield StringConstraints(
             strip_whitespace=True, min_length=self.min_length, max_length=self.max_length
         )
-        yield AfterValidator(_no_control_characters)
+        yield AfterValidator(_no_nul)
+        if self.single_line:
+            yield AfterValidator(_single_line)
 
 
 def _json_number_in(value: object) -> object:
@@ -151,3 +162,8 @@ __all__ = [
     "Text",
     "json_number",
 ]
+
+
+def Line(max_length: int, *, min_length: int = 1) -> Text:
+    """A single line of text (names, codes, labels): no control characters at all."""
+    return Text(max_length, min_length=min_length, single_line=True)

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, EmailStr, Field, StrictBool
 
 from app.domain.enums import Role
-from app.schemas.common import ByValue, JsonDateTime, ReadModel, StrictModel, Text
+from app.schemas.common import ByValue, JsonDateTime, Line, ReadModel, StrictModel
 
 
 def _distinct(roles: list[Role]) -> list[Role]:
@@ -30,7 +30,7 @@ Email = Annotated[EmailStr, Field(max_length=320), AfterValidator(_lower)]
 
 
 class UserCreate(StrictModel):
-    name: Annotated[str, Text(200)]
+    name: Annotated[str, Line(200)]
     email: Email
     roles: Roles
 
@@ -51,7 +51,7 @@ class UserRead(ReadModel):
 
 
 class ApiKeyCreate(StrictModel):
-    label: Annotated[str, Text(100)]
+    label: Annotated[str, Line(100)]
     expires_at: JsonDateTime | None = Field(
         default=None, description="When the key stops working; must lie in the future."
     )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.domain.errors import PreconditionFailed
+from typing import TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.errors import NotFound, PreconditionFailed
+
+T = TypeVar("T")
 
 
 def check_version(expected: int | None, actual: int) -> None:
@@ -12,3 +19,25 @@ def check_version(expected: int | None, actual: int) -> None:
             "request.precondition_failed",
             f"the resource is at version {actual}, not {expected}; read it again",
         )
+
+
+def like_pattern(term: str) -> str:
+    """``%term%`` for LIKE with ``\\`` as the escape: user input never acts as a wildcard."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def one_or_raise(
+    session: AsyncSession, query: Select[T], missing: NotFound, *, for_update: bool = False
+) -> T:
+    """The one row ``query`` selects, locked for the transaction when ``for_update``.
+
+    A locked read refreshes what the session already holds (``populate_existing``), so the
+    rules that follow see the row as it is now, not as an earlier read saw it.
+    """
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = (await session.execute(query)).scalar_one_or_none()
+    if row is None:
+        raise missing
+    return row

@@ -15,7 +15,7 @@ from app.models import ApiKey, User, UserRole
 from app.pagination import decode_cursor, paginate
 from app.schemas.users import ApiKeyCreate, UserCreate, UserUpdate
 from app.security import NewToken, new_token
-from app.services.common import check_version
+from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
 
@@ -58,13 +58,12 @@ async def add_user(ctx: Context, *, name: str, email: str, roles: Sequence[Role]
 
 
 async def get_or_raise(ctx: Context, user_id: int, *, for_update: bool = False) -> User:
-    query = select(User).where(User.id == user_id)
-    if for_update:
-        query = query.with_for_update()
-    user = (await ctx.session.execute(query)).scalar_one_or_none()
-    if user is None:
-        raise NotFound("user.not_found", f"no user {user_id}")
-    return user
+    return await one_or_raise(
+        ctx.session,
+        select(User).where(User.id == user_id),
+        NotFound("user.not_found", f"no user {user_id}"),
+        for_update=for_update,
+    )
 
 
 async def list_users(
@@ -184,11 +183,12 @@ async def list_api_keys(ctx: Context, user_id: int) -> Sequence[ApiKey]:
 
 
 async def revoke_api_key(ctx: Context, key_id: int) -> None:
-    key = (
-        await ctx.session.execute(select(ApiKey).where(ApiKey.id == key_id).with_for_update())
-    ).scalar_one_or_none()
-    if key is None:
-        raise NotFound("api_key.not_found", f"no API key {key_id}")
+    key = await one_or_raise(
+        ctx.session,
+        select(ApiKey).where(ApiKey.id == key_id),
+        NotFound("api_key.not_found", f"no API key {key_id}"),
+        for_update=True,
+    )
     if key.revoked_at is not None:
         return  # revoking is idempotent: the key is already dead
     key.revoked_at = ctx.clock.now()

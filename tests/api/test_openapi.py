@@ -62,6 +62,7 @@ async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
                 types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
                 if "integer" in types and param["in"] == "path":
                     assert schema.get("maximum") == 2147483647, (path, param["name"])
-                if "string" in types:
-                    inner = [schema, *schema.get("anyOf", [])]
-                    assert any("maxLength" in s for s in inner), (path, param["name"])
+                inner = [schema, *schema.get("anyOf", [])]
+                if "string" in types or any("$ref" in s for s in inner):
+                    bounded = ("maxLength", "format", "enum", "$ref")
+                    assert any(k in s for s in inner for k in bounded), (path, param["name"])

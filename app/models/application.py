@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.domain.enums import ApplicationStatus, EnterpriseType
+from app.models.base import Base, Versioned, one_of
+from app.models.types import JSONDoc
+
+
+class Application(Versioned, Base):
+    """An application for certification, with its eligibility findings and the quote given."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    enterprise_type: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(1000))
+    employee_count: Mapped[int]
+    service_management_staff_count: Mapped[int]
+    certified_manager_count: Mapped[int]
+    documents: Mapped[list[str]] = mapped_column(JSONDoc)
+    eligible: Mapped[bool]
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
+    # The quote as given when the application was made (policy may change later).
+    initial_person_days: Mapped[Decimal]
+    surveillance_person_days: Mapped[Decimal]
+    recertification_person_days: Mapped[Decimal]
+    application_fee_cny: Mapped[int]
+    registration_fee_cny: Mapped[int]
+    annual_fee_cny: Mapped[int]
+    audit_fee_cny: Mapped[int]
+    first_year_total_cny: Mapped[int]
+    three_year_total_cny: Mapped[int]
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        UniqueConstraint("number"),
+        one_of("status", ApplicationStatus),
+        one_of("enterprise_type", EnterpriseType),
+    )

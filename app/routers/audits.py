@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from app.deps import authorize
+from app.domain.enums import Role
+from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
+from app.models import Audit
+from app.schemas.audits import (
+    AuditCreate,
+    AuditRead,
+    CloseBody,
+    CorrectiveActionRead,
+    ScoreSheetCreate,
+    ScoreSheetRead,
+    Stage1Body,
+    score_sheet_read,
+)
+from app.schemas.certificates import DecisionCreate, DecisionRead, certificate_read
+from app.schemas.common import MAX_INT
+from app.services import audits, certificates, corrective_actions, decisions, score_sheets
+from app.services.context import Context
+
+router = APIRouter(
+    prefix="/api/v1/audits",
+    tags=["audits"],
+    route_class=DecimalJSONRoute,
+    responses=problems(401, 403),
+)
+
+Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
+Auditor = Annotated[Context, Depends(authorize(Role.AUDITOR))]
+Committee = Annotated[Context, Depends(authorize(Role.COMMITTEE))]
+StaffOrAuditor = Annotated[Context, Depends(authorize(Role.STAFF, Role.AUDITOR))]
+Readers = Annotated[
+    Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.ADMIN, Role.AUDITOR))
+]
+AuditId = Annotated[int, Path(ge=1, le=MAX_INT)]
+TRANSITION = "`audit.invalid_transition`: a step out of order"
+NOT_ON_TEAM = "`audit.not_on_team`, `audit.not_lead_auditor` or `auth.forbidden`"
+
+
+async def _answer(ctx: Context, audit: Audit, response: Response) -> AuditRead:
+    set_etag(response, audit.version)
+    return await audits.read(ctx, audit)
+
+
+@router.post(
+    "",
+    status_code=201,
+    operation_id="create_audit",
+    summary="Plan an initial, surveillance or recertification audit",
+    responses=problems(
+        404,
+        409,
+        422,
+        s404="`application.not_found` or `certificate.not_found`",
+        s409="`application.invalid_transition`, `audit.certificate_not_live`, "
+        "`audit.certificate_not_renewable` or `audit.already_open`",
+        s422="`audit.team_member_not_auditor` or `request.validation`",
+    ),
+)
+async def create_audit(body: AuditCreate, ctx: Staff, response: Response) -> AuditRead:
+    return await _answer(ctx, await audits.plan(ctx, body), response)
+
+
+@router.get(
+    "/{audit_id}",
+    operation_id="get_audit",
+    summary="Get an audit (staff, committee, the audit's team)",
+    responses=problems(404, s403=NOT_ON_TEAM),
+)
+async def get_audit(audit_id: AuditId, ctx: Readers, response: Response) -> AuditRead:
+    return await _answer(ctx, await audits.get_visible(ctx, audit_id), response)
+
+
+@router.post(
+    "/{audit_id}/stage1",
+    operation_id="record_stage1",
+    summary="Record the document review (lead auditor)",
+    responses=problems(404, 409, 412, s403=NOT_ON_TEAM, s409=TRANSITION),
+)
+async def record_stage1(
+    audit_id: AuditId,
+    body: Stage1Body,
+    ctx: Auditor,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> AuditRead:
+    audit = await audits.stage1(ctx, audit_id, body, expected_version=expected_version(if_match))
+    return await _answer(ctx, audit, response)
+
+
+@router.post(
+    "/{audit_id}/score-sheets",
+    status_code=201,
+    operation_id="submit_score_sheet",
+    summary="Submit the next revision of the score sheet (an auditor on the team)",
+    responses=problems(
+        404,
+        409,
+        422,
+        s403=NOT_ON_TEAM,
+        s409=TRANSITION,
+        s422="`score_sheet.invalid_items`, `score_sheet.score_out_of_range`, "
+        "`score_sheet.not_excludable`, `score_sheet.note_required` or `request.validation`",
+    ),
+)
+async def submit_score_sheet(
+    audit_id: AuditId, body: ScoreSheetCreate, ctx: Auditor
+) -> ScoreSheetRead:
+    sheet, result = await score_sheets.submit(ctx, audit_id, body)
+    return score_sheet_read(sheet, result)
+
+
+@router.get(
+    "/{audit_id}/score-sheets",
+    operation_id="list_score_sheets",
+    summary="Every revision of the audit's score sheet, oldest first",
+    responses=problems(404, s403=NOT_ON_TEAM),
+)
+async def list_score_sheets(audit_id: AuditId, ctx: Readers) -> list[ScoreSheetRead]:
+    enterprise_type, sheets = await score_sheets.list_sheets(ctx, audit_id)
+    return [score_sheet_read(s, score_sheets.rescore(s, enterprise_type)) for s in sheets]
+
+
+@router.get(
+    "/{audit_id}/score-sheets/{revision}",
+    operation_id="get_score_sheet",
+    summary="One revision of the audit's score sheet",
+    responses=problems(404, s403=NOT_ON_TEAM),
+)
+async def get_score_sheet(
+    audit_id: AuditId, revision: Annotated[int, Path(ge=1, le=MAX_INT)], ctx: Readers
+) -> ScoreSheetRead:
+    enterprise_type, sheet = await score_sheets.get_sheet(ctx, audit_id, revision)
+    return score_sheet_read(sheet, score_sheets.rescore(sheet, enterprise_type))
+
+
+@router.post(
+    "/{audit_id}/complete",
+    operation_id="complete_audit",
+    summary="Complete the audit (lead auditor): the latest sheet is the recommendation",
+    responses=problems(404, 409, 412, s403=NOT_ON_TEAM, s409=TRANSITION),
+)
+async def complete_audit(
+    audit_id: AuditId, ctx: Auditor, response: Response, if_match: IfMatchHeader = None
+) -> AuditRead:
+    audit = await audits.complete(ctx, audit_id, expected_version=expected_version(if_match))
+    return await _answer(ctx, audit, response)
+
+
+@router.get(
+    "/{audit_id}/corrective-actions",
+    operation_id="list_corrective_actions",
+    summary="Corrective actions opened by the recommended sheet's special deductions",
+    responses=problems(404, s403=NOT_ON_TEAM),
+)
+async def list_corrective_actions(audit_id: AuditId, ctx: Readers) -> list[CorrectiveActionRead]:
+    rows = await corrective_actions.list_for_audit(ctx, audit_id)
+    return [CorrectiveActionRead.model_validate(a) for a in rows]
+
+
+@router.post(
+    "/{audit_id}/corrective-actions/{action_id}/close",
+    operation_id="close_corrective_action",
+    summary="Close a corrective action with evidence (staff or the lead auditor)",
+    responses=problems(
+        404, 409, 412, s403=NOT_ON_TEAM, s409="`corrective_action.invalid_transition`"
+    ),
+)
+async def close_corrective_action(
+    audit_id: AuditId,
+    action_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    body: CloseBody,
+    ctx: StaffOrAuditor,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> CorrectiveActionRead:
+    action = await corrective_actions.close(
+        ctx,
+        audit_id,
+        action_id,
+        evidence=body.evidence,
+        expected_version=expected_version(if_match),
+    )
+    set_etag(response, action.version)
+    return CorrectiveActionRead.model_validate(action)
+
+
+@router.post(
+    "/{audit_id}/decision",
+    status_code=201,
+    operation_id="decide_audit",
+    summary="The committee's decision; a grant issues or updates the certificate",
+    responses=problems(
+        404,
+        409,
+        422,
+        s403="`decision.impartiality_conflict` or `auth.forbidden`",
+        s409=f"{TRANSITION}; `decision.fail_not_grantable`, `decision.open_corrective_actions`, "
+        "`audit.certificate_not_live`, `audit.certificate_not_renewable`",
+        s422="`decision.grade_above_recommendation` or `request.validation`",
+    ),
+)
+async def decide_audit(audit_id: AuditId, body: DecisionCreate, ctx: Committee) -> DecisionRead:
+    decision, certificate = await decisions.decide(ctx, audit_id, body)
+    return DecisionRead(
+        id=decision.id,
+        audit_id=decision.audit_id,
+        outcome=decision.outcome,
+        grade=decision.grade,
+        reason=decision.reason,
+        decided_by=decision.decided_by,
+        decided_at=decision.decided_at,
+        certificate=certificate_read(certificate, certificates.effective_status(ctx, certificate))
+        if certificate
+        else None,
+    )

@@ -1,0 +1,175 @@
+"""Certificates: issuing, reading (status true today) and listing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.domain import dates, lifecycle
+from app.domain.enums import CertificateStatus, Grade
+from app.domain.errors import NotFound
+from app.domain.numbers import format_certificate_number, normalise_certificate_number
+from app.models import Audit, Certificate, Organisation
+from app.pagination import decode_cursor, paginate
+from app.services import sequences
+from app.services.common import one_or_raise
+from app.services.context import Context
+
+
+def effective_status(ctx: Context, certificate: Certificate) -> CertificateStatus:
+    """The status true today: a certificate past ``expires_on`` reads ``expired`` (§7)."""
+    return lifecycle.effective_status(
+        CertificateStatus(certificate.status), certificate.expires_on, ctx.clock.today()
+    )
+
+
+async def get_or_raise(ctx: Context, number: str, *, for_update: bool = False) -> Certificate:
+    return await one_or_raise(
+        ctx.session,
+        select(Certificate).where(Certificate.number == normalise_certificate_number(number)),
+        NotFound("certificate.not_found", f"no certificate {number!r}"),
+        for_update=for_update,
+    )
+
+
+async def list_certificates(
+    ctx: Context,
+    *,
+    status: CertificateStatus | None,
+    grade: Grade | None,
+    organisation_id: int | None,
+    expiring_before: date | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[Certificate], str | None]:
+    """Certificates by number; ``status`` filters on the status true today."""
+    after = decode_cursor(cursor, str)
+    query = select(Certificate).order_by(Certificate.number).limit(limit + 1)
+    today = ctx.clock.today()
+    live = [CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED]
+    if status is CertificateStatus.EXPIRED:
+        query = query.where(
+            (Certificate.status == status)
+            | (Certificate.status.in_(live) & (Certificate.expires_on < today))
+        )
+    elif status in live:
+        query = query.where(Certificate.status == status, Certificate.expires_on >= today)
+    elif status is not None:
+        query = query.where(Certificate.status == status)
+    if grade is not None:
+        query = query.where(Certificate.grade == grade)
+    if organisation_id is not None:
+        query = query.where(Certificate.organisation_id == organisation_id)
+    if expiring_before is not None:
+        query = query.where(Certificate.expires_on < expiring_before)
+    if after is not None:
+        query = query.where(Certificate.number > after[0])
+    rows = (await ctx.session.execute(query)).scalars().all()
+    return paginate(rows, limit, lambda c: (c.number,))
+
+
+async def issue(
+    ctx: Context,
+    *,
+    audit: Audit,
+    organisation: Organisation,
+    scope: str,
+    grade: Grade,
+    final_score: Decimal,
+    certificate_dates: dates.CertificateDates,
+    application_id: int | None,
+) -> Certificate:
+    """A new certificate with the next number of its year and the organisation's snapshot."""
+    issued_on = certificate_dates.issued_on
+    prefix = ctx.settings.certificate_prefix
+    sequence = await sequences.next_value(
+        ctx.session, sequences.certificate_series(prefix), issued_on.year
+    )
+    now = ctx.clock.now()
+    certificate = Certificate(
+        number=format_certificate_number(prefix, issued_on.year, sequence),
+        organisation_id=organisation.id,
+        application_id=application_id,
+        issuing_audit_id=audit.id,
+        status=CertificateStatus.ACTIVE,
+        grade=grade,
+        final_score=final_score,
+        organisation_name=organisation.name,
+        organisation_name_en=organisation.name_en,
+        organisation_uscc=organisation.uscc,
+        organisation_address=organisation.address,
+        scope=scope,
+        enterprise_type=audit.enterprise_type,
+        employee_count=audit.employee_count,
+        issued_on=issued_on,
+        valid_from=certificate_dates.valid_from,
+        expires_on=certificate_dates.expires_on,
+        last_surveillance_on=None,
+        surveillances_done=0,
+        next_surveillance_due=certificate_dates.next_surveillance_due,
+        recertification_due=certificate_dates.recertification_due,
+        superseded_by=None,
+        status_reason=None,
+        status_changed_on=issued_on,
+        created_at=now,
+        updated_at=now,
+    )
+    ctx.session.add(certificate)
+    await ctx.session.flush()
+    ctx.record(
+        "certificate",
+        certificate.number,
+        "certificate.issued",
+        data={
+            "grade": grade,
+            "final_score": final_score,
+            "organisation_id": organisation.id,
+            "uscc": organisation.uscc,
+            "issued_on": issued_on,
+            "valid_from": certificate.valid_from,
+            "expires_on": certificate.expires_on,
+            "audit_id": audit.id,
+        },
+    )
+    return certificate
+
+
+EVENT_OF = {
+    lifecycle.CertificateAction.SUSPEND: "certificate.suspended",
+    lifecycle.CertificateAction.REINSTATE: "certificate.reinstated",
+    lifecycle.CertificateAction.WITHDRAW: "certificate.withdrawn",
+    lifecycle.CertificateAction.CANCEL: "certificate.cancelled",
+    lifecycle.CertificateAction.EXPIRE: "certificate.expired",
+    lifecycle.CertificateAction.SUPERSEDE: "certificate.superseded",
+}
+
+
+def move(
+    ctx: Context,
+    certificate: Certificate,
+    action: lifecycle.CertificateAction,
+    *,
+    reason: str,
+    from_status: CertificateStatus | None = None,
+    **data: object,
+) -> None:
+    """Apply a legal status move and queue ``certificate.<past tense>``.
+
+    ``from_status`` defaults to the status true today, so a certificate past its expiry can
+    be neither reinstated nor suspended (§7); housekeeping passes the recorded one.
+    """
+    before = from_status or effective_status(ctx, certificate)
+    certificate.status = lifecycle.certificate_transition(before, action)
+    certificate.status_reason = reason
+    certificate.status_changed_on = ctx.clock.today()
+    certificate.bump(ctx.clock.now())
+    ctx.record(
+        "certificate",
+        certificate.number,
+        EVENT_OF[action],
+        reason=reason,
+        data={"from": before, "to": certificate.status, **data},
+    )

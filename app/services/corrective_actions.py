@@ -1,0 +1,79 @@
+"""Corrective actions opened by special deductions (api.md, Audits and scoring)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+
+from app.domain.enums import CorrectiveActionStatus, Role
+from app.domain.errors import Forbidden, InvalidTransition, NotFound
+from app.models import CorrectiveAction
+from app.services import audits
+from app.services.common import check_version, one_or_raise
+from app.services.context import Context
+
+
+async def list_for_audit(ctx: Context, audit_id: int) -> Sequence[CorrectiveAction]:
+    audit = await audits.get_visible(ctx, audit_id)
+    query = (
+        select(CorrectiveAction)
+        .where(CorrectiveAction.audit_id == audit.id)
+        .order_by(CorrectiveAction.id)
+    )
+    return (await ctx.session.execute(query)).scalars().all()
+
+
+async def count_open(ctx: Context, audit_id: int) -> int:
+    value = await ctx.session.scalar(
+        select(func.count())
+        .select_from(CorrectiveAction)
+        .where(
+            CorrectiveAction.audit_id == audit_id,
+            CorrectiveAction.status == CorrectiveActionStatus.OPEN,
+        )
+    )
+    return int(value or 0)
+
+
+async def close(
+    ctx: Context,
+    audit_id: int,
+    action_id: int,
+    *,
+    evidence: str,
+    expected_version: int | None,
+) -> CorrectiveAction:
+    """Close with evidence; staff, or the audit's lead auditor."""
+    audit = await audits.get_or_raise(ctx, audit_id)
+    assert ctx.actor is not None
+    if not ctx.actor.has_any(frozenset({Role.STAFF})) and ctx.actor.id != audit.lead_auditor_id:
+        raise Forbidden("audit.not_lead_auditor", "staff or the audit's lead auditor close actions")
+    action = await one_or_raise(
+        ctx.session,
+        select(CorrectiveAction).where(
+            CorrectiveAction.id == action_id, CorrectiveAction.audit_id == audit.id
+        ),
+        NotFound(
+            "corrective_action.not_found", f"audit {audit_id} has no corrective action {action_id}"
+        ),
+        for_update=True,
+    )
+    check_version(expected_version, action.version)
+    if action.status != CorrectiveActionStatus.OPEN:
+        raise InvalidTransition("corrective_action", action.status, "close")
+    now = ctx.clock.now()
+    action.status = CorrectiveActionStatus.CLOSED
+    action.evidence = evidence
+    action.closed_at = now
+    action.closed_by = ctx.actor.id
+    action.bump(now)
+    ctx.record(
+        "corrective_action",
+        action.id,
+        "corrective_action.closed",
+        reason=evidence,
+        data={"audit_id": audit.id, "category": action.category},
+    )
+    await ctx.commit()
+    return action

@@ -1,0 +1,133 @@
+"""Races between clerks and workers: two app instances, each with its own connection pool,
+fire requests at once. No duplicate or skipped number, one certificate per decision, score
+sheet revisions 1..n without gaps (on PostgreSQL the point of the test; SQLite serialises
+writers and must give the same answers)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from app.config import Settings
+from app.db import Database
+from app.main import create_app
+from tests.support.api import Api
+from tests.support.workflow import Cast, Story, application_body, indicators, sheet
+
+
+@pytest.fixture
+async def other(api: Api) -> AsyncIterator[Api]:
+    """A second instance of the service on the same database (another worker)."""
+    settings: Settings = api.app.state.settings
+    db = Database.from_settings(settings)
+    app = create_app(settings, clock=api.clock, db=db)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Api(app=app, client=client, clock=api.clock, db=db)
+    await db.dispose()
+
+
+async def _scalar(db: Database, sql: str) -> object:
+    async with db.engine.connect() as conn:
+        return (await conn.execute(text(sql))).scalar()
+
+
+async def test_parallel_decisions_issue_gapless_unique_numbers(api: Api, other: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    rubric = await indicators(api, cast.staff, "production")
+    audit_ids = []
+    for _ in range(8):
+        audit = await story.scoring_audit()
+        await story.score(audit["id"], sheet(rubric, total=Decimal(92)))
+        await story.complete(audit["id"])
+        audit_ids.append(audit["id"])
+    body = {"outcome": "grant", "reason": "并发决定"}
+    responses = await asyncio.gather(
+        *(
+            (api if i % 2 else other).post(
+                f"/api/v1/audits/{a}/decision", cast.committee, json=body
+            )
+            for i, a in enumerate(audit_ids)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 8, [r.text for r in responses]
+    numbers = sorted(r.json()["certificate"]["number"] for r in responses)
+    assert numbers == [f"ASC-2026-{n:06d}" for n in range(1, 9)]
+    assert await _scalar(api.db, "SELECT count(*) FROM certificates") == 8
+    assert await _scalar(api.db, "SELECT count(DISTINCT issuing_audit_id) FROM certificates") == 8
+
+
+async def test_one_audit_decided_at_once_by_four_requests(api: Api, other: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    rubric = await indicators(api, cast.staff, "production")
+    audit = await story.scoring_audit()
+    await story.score(audit["id"], sheet(rubric, total=Decimal(92)))
+    await story.complete(audit["id"])
+    url = f"/api/v1/audits/{audit['id']}/decision"
+    body = {"outcome": "grant", "reason": "同时决定"}
+    responses = await asyncio.gather(
+        *((api if i % 2 else other).post(url, cast.committee, json=body) for i in range(4))
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {
+        "audit.invalid_transition"
+    }
+    assert await _scalar(api.db, "SELECT count(*) FROM certificates") == 1
+    assert await _scalar(api.db, "SELECT count(*) FROM decisions") == 1
+    assert (
+        await _scalar(
+            api.db, "SELECT last_value FROM number_sequences WHERE series = 'certificate:ASC'"
+        )
+        == 1
+    )
+
+
+async def test_parallel_score_sheets_number_revisions_without_gaps(api: Api, other: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    rubric = await indicators(api, cast.staff, "production")
+    audit = await story.scoring_audit()
+    url = f"/api/v1/audits/{audit['id']}/score-sheets"
+    responses = await asyncio.gather(
+        *(
+            (api if i % 2 else other).post(
+                url, cast.auditor, json=sheet(rubric, total=Decimal(80 + i))
+            )
+            for i in range(10)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 10, [r.text for r in responses]
+    assert sorted(r.json()["revision"] for r in responses) == list(range(1, 11))
+    stored = (await api.get(f"/api/v1/audits/{audit['id']}/score-sheets", cast.staff)).json()
+    assert [s["revision"] for s in stored] == list(range(1, 11))
+    # each revision holds the sheet that was submitted as it
+    by_revision = {r.json()["revision"]: r.json()["final_score"] for r in responses}
+    assert {s["revision"]: s["final_score"] for s in stored} == by_revision
+
+
+async def test_parallel_applications_number_without_gaps(api: Api, other: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    org = await story.organisation()
+    responses = await asyncio.gather(
+        *(
+            (api if i % 2 else other).post(
+                "/api/v1/applications", cast.staff, json=application_body(org["id"])
+            )
+            for i in range(12)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 12
+    assert sorted(r.json()["number"] for r in responses) == [
+        f"SQ-2026-{n:06d}" for n in range(1, 13)
+    ]
+    chain = await _scalar(api.db, "SELECT last_event_id FROM event_chain")
+    assert chain == await _scalar(api.db, "SELECT count(*) FROM events")
