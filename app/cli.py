@@ -1,4 +1,4 @@
-"""The ``starcert`` command: serve, migrate, create-admin."""
+"""The ``starcert`` command: serve, migrate, create-admin, housekeeping."""
 
 from __future__ import annotations
 
@@ -79,6 +79,24 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_housekeeping(_args: argparse.Namespace) -> int:
+    from app.clock import Clock
+    from app.db import Database
+    from app.services import housekeeping
+
+    settings = _settings()
+
+    async def run() -> housekeeping.Report:
+        db = Database.from_settings(settings)
+        try:
+            return await housekeeping.run(db, settings, Clock(settings.zone))
+        finally:
+            await db.dispose()
+
+    print(asyncio.run(run()))  # noqa: T201
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="starcert", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--name", required=True)
     admin.add_argument("--email", required=True)
     admin.set_defaults(func=cmd_create_admin)
+
+    chores = sub.add_parser(
+        "housekeeping",
+        help="record expiries, suspend overdue surveillance, withdraw long suspensions "
+        "(idempotent; safe to run from cron on several hosts)",
+    )
+    chores.set_defaults(func=cmd_housekeeping)
     return parser
 
 

@@ -17,6 +17,7 @@ from app.routers import (
     applications,
     audits,
     certificates,
+    events,
     operations,
     organisations,
     rubrics,
@@ -39,6 +40,7 @@ TAGS = [
     {"name": "applications", "description": "Applications, eligibility and quotes (staff)."},
     {"name": "audits", "description": "Audits, score sheets, corrective actions, decisions."},
     {"name": "certificates", "description": "Issued certificates and their lifecycle."},
+    {"name": "events", "description": "The tamper-evident event log (admin, committee)."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -82,6 +84,7 @@ def create_app(
     app.include_router(applications.router)
     app.include_router(audits.router)
     app.include_router(certificates.router)
+    app.include_router(events.router)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     openapi.install(app)
     return app

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, TypedDict
 
 from app.domain.enums import ApplicationStatus, AuditKind, AuditStatus, CertificateStatus
 from app.domain.errors import Conflict, InvalidTransition
@@ -174,6 +174,18 @@ def require_certificate_live(status: CertificateStatus) -> None:
             "audit.certificate_not_live",
             f"a {status.value} certificate is not under surveillance",
         )
+
+
+class HousekeepingFacts(TypedDict):
+    """What housekeeping looks at, as keyword arguments of the two functions below."""
+
+    status: CertificateStatus
+    expires_on: date
+    next_surveillance_due: date | None
+    status_changed_on: date
+    today: date
+    grace_days: int
+    max_suspension_days: int
 
 
 HousekeepingAction = Literal[

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import StreamingResponse
 
-from app.deps import authorize
+from app.deps import DatabaseDep, authorize
 from app.domain.enums import CertificateStatus, Grade, Role
-from app.http import DecimalJSONRoute, problems, set_etag
+from app.domain.lifecycle import CertificateAction
+from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
 from app.pagination import CursorQuery, LimitQuery
-from app.schemas.certificates import CertificateRead, certificate_read
+from app.routers.events import events_page
+from app.schemas.certificates import CertificateRead, ReasonBody, certificate_read
 from app.schemas.common import MAX_INT, Page
-from app.services import certificates
+from app.schemas.events import EventRead
+from app.services import certificates, register
 from app.services.context import Context
 
 router = APIRouter(
@@ -24,7 +28,50 @@ router = APIRouter(
 Readers = Annotated[
     Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.INTEGRATOR, Role.ADMIN))
 ]
+Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
 Number = Annotated[str, Path(max_length=40, examples=["ASC-2026-000042"])]
+
+
+def _filters(
+    status: Annotated[CertificateStatus | None, Query(description="The status true today.")] = None,
+    grade: Annotated[Grade | None, Query()] = None,
+    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+    expiring_before: Annotated[
+        date | None, Query(description="Only certificates whose expires_on is before this date.")
+    ] = None,
+) -> certificates.Filters:
+    return certificates.Filters(status, grade, organisation_id, expiring_before)
+
+
+FiltersDep = Annotated[certificates.Filters, Depends(_filters)]
+
+
+@router.get(
+    "/export",
+    operation_id="export_register",
+    summary="The certificate register as CSV in the national-database reporting layout",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "UTF-8 with BOM, CRLF, Chinese header (`lang=en`: English).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def export_register(
+    ctx: Readers,
+    db: DatabaseDep,
+    filters: FiltersDep,
+    format: Annotated[Literal["csv"], Query(description="Only csv.")] = "csv",
+    lang: Annotated[Literal["zh", "en"], Query(description="Header language.")] = "zh",
+) -> StreamingResponse:
+    query = certificates.filtered(filters, ctx.clock.today())
+    name = f"starcert-register-{ctx.clock.today().isoformat()}.csv"
+    return StreamingResponse(
+        register.stream_csv(db, ctx.clock, query, lang),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(
@@ -33,24 +80,10 @@ Number = Annotated[str, Path(max_length=40, examples=["ASC-2026-000042"])]
     summary="List certificates by number; `status` is the status true today",
 )
 async def list_certificates(
-    ctx: Readers,
-    status: Annotated[CertificateStatus | None, Query()] = None,
-    grade: Annotated[Grade | None, Query()] = None,
-    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
-    expiring_before: Annotated[
-        date | None, Query(description="expires_on before this date")
-    ] = None,
-    limit: LimitQuery = 20,
-    cursor: CursorQuery = None,
+    ctx: Readers, filters: FiltersDep, limit: LimitQuery = 20, cursor: CursorQuery = None
 ) -> Page[CertificateRead]:
     rows, next_cursor = await certificates.list_certificates(
-        ctx,
-        status=status,
-        grade=grade,
-        organisation_id=organisation_id,
-        expiring_before=expiring_before,
-        limit=limit,
-        cursor=cursor,
+        ctx, filters, limit=limit, cursor=cursor
     )
     items = [certificate_read(c, certificates.effective_status(ctx, c)) for c in rows]
     return Page(items=items, next_cursor=next_cursor)
@@ -66,3 +99,56 @@ async def get_certificate(number: Number, ctx: Readers, response: Response) -> C
     certificate = await certificates.get_or_raise(ctx, number)
     set_etag(response, certificate.version)
     return certificate_read(certificate, certificates.effective_status(ctx, certificate))
+
+
+@router.get(
+    "/{number}/events",
+    operation_id="list_certificate_events",
+    summary="The certificate's own events, oldest first",
+    responses=problems(404, 422),
+)
+async def list_certificate_events(
+    number: Number, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+) -> Page[EventRead]:
+    certificate = await certificates.get_or_raise(ctx, number)
+    return await events_page(
+        ctx, entity_type="certificate", entity_id=certificate.number, limit=limit, cursor=cursor
+    )
+
+
+def _status_action(action: CertificateAction, operation_id: str, summary: str) -> None:
+    async def endpoint(
+        number: Number,
+        body: ReasonBody,
+        ctx: Staff,
+        response: Response,
+        if_match: IfMatchHeader = None,
+    ) -> CertificateRead:
+        certificate = await certificates.change_status(
+            ctx, number, action, reason=body.reason, expected_version=expected_version(if_match)
+        )
+        set_etag(response, certificate.version)
+        return certificate_read(certificate, certificates.effective_status(ctx, certificate))
+
+    router.add_api_route(
+        f"/{{number}}/{action.value}",
+        endpoint,
+        methods=["POST"],
+        operation_id=operation_id,
+        summary=summary,
+        responses=problems(404, 409, 412, 422, s409="`certificate.invalid_transition`"),
+    )
+
+
+_status_action(CertificateAction.SUSPEND, "suspend_certificate", "Suspend an active certificate")
+_status_action(
+    CertificateAction.REINSTATE, "reinstate_certificate", "Reinstate a suspended certificate"
+)
+_status_action(
+    CertificateAction.WITHDRAW, "withdraw_certificate", "Withdraw a certificate for cause (撤销)"
+)
+_status_action(
+    CertificateAction.CANCEL,
+    "cancel_certificate",
+    "Cancel a certificate at the holder's request (注销)",
+)

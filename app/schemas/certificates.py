@@ -45,6 +45,10 @@ class CertificateRead(ReadModel):
     version: int
 
 
+class ReasonBody(StrictModel):
+    reason: Annotated[str, Text(2000)]
+
+
 class DecisionCreate(StrictModel):
     outcome: Annotated[DecisionOutcome, ByValue]
     grade: Annotated[Grade, ByValue] | None = Field(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.domain import dates, lifecycle
 from app.domain.enums import CertificateStatus, Grade
@@ -15,7 +16,7 @@ from app.domain.numbers import format_certificate_number, normalise_certificate_
 from app.models import Audit, Certificate, Organisation
 from app.pagination import decode_cursor, paginate
 from app.services import sequences
-from app.services.common import one_or_raise
+from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
 
@@ -35,21 +36,21 @@ async def get_or_raise(ctx: Context, number: str, *, for_update: bool = False) -
     )
 
 
-async def list_certificates(
-    ctx: Context,
-    *,
-    status: CertificateStatus | None,
-    grade: Grade | None,
-    organisation_id: int | None,
-    expiring_before: date | None,
-    limit: int,
-    cursor: str | None,
-) -> tuple[Sequence[Certificate], str | None]:
-    """Certificates by number; ``status`` filters on the status true today."""
-    after = decode_cursor(cursor, str)
-    query = select(Certificate).order_by(Certificate.number).limit(limit + 1)
-    today = ctx.clock.today()
+@dataclass(frozen=True)
+class Filters:
+    """The filters of the certificate list and the register export."""
+
+    status: CertificateStatus | None = None
+    grade: Grade | None = None
+    organisation_id: int | None = None
+    expiring_before: date | None = None
+
+
+def filtered(filters: Filters, today: date) -> Select[Certificate]:
+    """Certificates by number; ``status`` filters on the status true ``today``."""
+    query = select(Certificate).order_by(Certificate.number)
     live = [CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED]
+    status = filters.status
     if status is CertificateStatus.EXPIRED:
         query = query.where(
             (Certificate.status == status)
@@ -59,12 +60,20 @@ async def list_certificates(
         query = query.where(Certificate.status == status, Certificate.expires_on >= today)
     elif status is not None:
         query = query.where(Certificate.status == status)
-    if grade is not None:
-        query = query.where(Certificate.grade == grade)
-    if organisation_id is not None:
-        query = query.where(Certificate.organisation_id == organisation_id)
-    if expiring_before is not None:
-        query = query.where(Certificate.expires_on < expiring_before)
+    if filters.grade is not None:
+        query = query.where(Certificate.grade == filters.grade)
+    if filters.organisation_id is not None:
+        query = query.where(Certificate.organisation_id == filters.organisation_id)
+    if filters.expiring_before is not None:
+        query = query.where(Certificate.expires_on < filters.expiring_before)
+    return query
+
+
+async def list_certificates(
+    ctx: Context, filters: Filters, *, limit: int, cursor: str | None
+) -> tuple[Sequence[Certificate], str | None]:
+    after = decode_cursor(cursor, str)
+    query = filtered(filters, ctx.clock.today()).limit(limit + 1)
     if after is not None:
         query = query.where(Certificate.number > after[0])
     rows = (await ctx.session.execute(query)).scalars().all()
@@ -173,3 +182,19 @@ def move(
         reason=reason,
         data={"from": before, "to": certificate.status, **data},
     )
+
+
+async def change_status(
+    ctx: Context,
+    number: str,
+    action: lifecycle.CertificateAction,
+    *,
+    reason: str,
+    expected_version: int | None,
+) -> Certificate:
+    """Suspend, reinstate, withdraw or cancel, by staff, with a reason (§7's legal moves)."""
+    certificate = await get_or_raise(ctx, number, for_update=True)
+    check_version(expected_version, certificate.version)
+    move(ctx, certificate, action, reason=reason)
+    await ctx.commit()
+    return certificate

@@ -102,3 +102,71 @@ async def append(session: AsyncSession, pending: Sequence[PendingEvent]) -> None
         head.last_event_id = event.id
         head.last_hash = event.hash
     await session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    intact: bool
+    checked: int
+    first_broken_id: int | None
+
+
+VERIFY_BATCH = 2000
+
+
+async def verify(session: AsyncSession) -> Verification:
+    """Walk the whole chain in id order, recomputing every hash.
+
+    An edited row breaks its own hash; a deleted row leaves a gap in the ids (ids follow the
+    chain without gaps) and breaks the next row's ``prev_hash``; a reordered pair breaks both;
+    rows missing from the end disagree with the chain head.
+    """
+    expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
+    while True:
+        batch = (
+            (
+                await session.execute(
+                    select(Event)
+                    .where(Event.id >= expected_id)
+                    .order_by(Event.id)
+                    .limit(VERIFY_BATCH)
+                    .execution_options(populate_existing=True)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for event in batch:
+            checked += 1
+            if (
+                event.id != expected_id
+                or event.prev_hash != prev_hash
+                or chain_hash(prev_hash, event) != event.hash
+            ):
+                return Verification(False, checked, min(event.id, expected_id))
+            expected_id, prev_hash = event.id + 1, event.hash
+        session.expunge_all()
+        if len(batch) < VERIFY_BATCH:
+            break
+    head = (await session.execute(select(EventChain).where(EventChain.id == CHAIN_ID))).scalar_one()
+    if head.last_event_id != expected_id - 1 or head.last_hash != prev_hash:
+        return Verification(False, checked, expected_id)
+    return Verification(True, checked, None)
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    entity_type: str | None,
+    entity_id: str | None,
+    after: int | None,
+    limit: int,
+) -> Sequence[Event]:
+    query = select(Event).order_by(Event.id).limit(limit + 1)
+    if entity_type is not None:
+        query = query.where(Event.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(Event.entity_id == entity_id)
+    if after is not None:
+        query = query.where(Event.id > after)
+    return (await session.execute(query)).scalars().all()

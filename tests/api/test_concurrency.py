@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import date
 from decimal import Decimal
 
 import httpx
@@ -16,6 +17,7 @@ from sqlalchemy import text
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
+from app.services import housekeeping
 from tests.support.api import Api
 from tests.support.workflow import Cast, Story, application_body, indicators, sheet
 
@@ -131,3 +133,61 @@ async def test_parallel_applications_number_without_gaps(api: Api, other: Api) -
     ]
     chain = await _scalar(api.db, "SELECT last_event_id FROM event_chain")
     assert chain == await _scalar(api.db, "SELECT count(*) FROM events")
+
+
+async def test_parallel_suspend_and_reinstate_lose_no_update(api: Api, other: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    number = (await story.certificate())["number"]
+    url = f"/api/v1/certificates/{number}"
+    responses = await asyncio.gather(
+        *(
+            (api if i % 2 else other).post(
+                f"{url}/{'suspend' if i % 2 == 0 else 'reinstate'}",
+                cast.staff,
+                json={"reason": f"request {i}"},
+            )
+            for i in range(16)
+        )
+    )
+    assert {r.status_code for r in responses} <= {200, 409}
+    moved = [r for r in responses if r.status_code == 200]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} <= {
+        "certificate.invalid_transition"
+    }
+    log = (await api.get(f"{url}/events", cast.staff, params={"limit": 100})).json()["items"]
+    changes = [e["action"] for e in log if e["action"] != "certificate.issued"]
+    assert len(changes) == len(moved) >= 1
+    # the moves alternate: no suspend was applied over a suspend that another request made
+    expected = ["certificate.suspended", "certificate.reinstated"] * len(changes)
+    assert changes == expected[: len(changes)]
+    final = (await api.get(url, cast.staff)).json()
+    assert final["version"] == 1 + len(moved)
+    assert final["status"] == ("suspended" if changes[-1] == "certificate.suspended" else "active")
+    assert (await api.get("/api/v1/events/verify", cast.admin)).json()["intact"] is True
+
+
+async def test_parallel_housekeeping_runs_act_once(api: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    numbers = [(await story.certificate())["number"] for _ in range(6)]
+    api.clock.set_today(date(2027, 12, 23))  # every surveillance overdue by 31 days
+    settings: Settings = api.app.state.settings
+    hosts = [Database.from_settings(settings) for _ in range(4)]
+    try:
+        reports = await asyncio.gather(*(housekeeping.run(db, settings, api.clock) for db in hosts))
+    finally:
+        for db in hosts:
+            await db.dispose()
+    assert sum(r.done["suspend"] for r in reports) == 6
+    suspended = await _scalar(
+        api.db, "SELECT count(*) FROM events WHERE action = 'certificate.suspended'"
+    )
+    assert suspended == 6
+    for number in numbers:
+        assert (await api.get(f"/api/v1/certificates/{number}", cast.staff)).json()[
+            "status"
+        ] == "suspended"
+    assert (await api.get("/api/v1/events/verify", cast.admin)).json()["intact"] is True
+    again = await housekeeping.run(api.db, settings, api.clock)
+    assert sum(again.done.values()) == 0

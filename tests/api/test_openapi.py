@@ -64,5 +64,5 @@ async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
                     assert schema.get("maximum") == 2147483647, (path, param["name"])
                 inner = [schema, *schema.get("anyOf", [])]
                 if "string" in types or any("$ref" in s for s in inner):
-                    bounded = ("maxLength", "format", "enum", "$ref")
+                    bounded = ("maxLength", "format", "enum", "const", "$ref")
                     assert any(k in s for s in inner for k in bounded), (path, param["name"])

@@ -220,3 +220,23 @@ class Story:
         decision = await self.decide(audit["id"])
         certificate: dict[str, Any] = decision["certificate"]
         return certificate
+
+    async def surveillance(
+        self, number: str, *, total: str, outcome: str = "grant", grade: str | None = None
+    ) -> dict[str, Any]:
+        """Plan, score, complete and decide a surveillance audit; returns the decision."""
+        audit = await self.audit(kind="surveillance", certificate_number=number)
+        rubric = await indicators(self.api, self.cast.staff, audit["enterprise_type"])
+        await self.score(audit["id"], sheet(rubric, total=Decimal(total)))
+        await self.complete(audit["id"])
+        extra = {"grade": grade} if grade else {}
+        return await self.decide(audit["id"], outcome, **extra)
+
+    async def recertify(self, number: str, *, total: str = "96") -> dict[str, Any]:
+        """A recertification audit granted as recommended; returns the decision."""
+        audit = await self.audit(kind="recertification", certificate_number=number)
+        await self.stage1(audit["id"])
+        rubric = await indicators(self.api, self.cast.staff, audit["enterprise_type"])
+        await self.score(audit["id"], sheet(rubric, total=Decimal(total)))
+        await self.complete(audit["id"])
+        return await self.decide(audit["id"])

@@ -1,0 +1,281 @@
+"""A certificate's years (domain.md §6–7, §9): surveillance up and down, suspension and
+reinstatement, recertification inside and outside the window, housekeeping, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.services import housekeeping
+from tests.support.api import Api, assert_problem
+from tests.support.inspect import events, snapshot
+from tests.support.workflow import Cast, Story
+
+
+async def _chores(api: Api) -> str:
+    report = await housekeeping.run(api.db, api.app.state.settings, api.clock)
+    return str(report)
+
+
+async def _get(story: Story, number: str) -> dict[str, Any]:
+    return await story.ok("GET", f"/api/v1/certificates/{number}", story.cast.staff)  # type: ignore[no-any-return]
+
+
+def _actions(log: list[dict[str, Any]]) -> list[str]:
+    return [e["action"] for e in log]
+
+
+async def test_three_years_of_a_certificate(api: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    api.clock.set_today(date(2026, 11, 23))
+    first = await story.certificate(total="92")
+    a = first["number"]
+    assert (a, first["grade"], first["expires_on"], first["next_surveillance_due"]) == (
+        "ASC-2026-000001",
+        "four_star",
+        "2029-11-22",
+        "2027-11-22",
+    )
+
+    # first surveillance lowers the grade
+    api.clock.set_today(date(2027, 10, 15))
+    decision = await story.surveillance(a, total="85")
+    cert = decision["certificate"]
+    assert (cert["status"], cert["grade"]) == ("active", "three_star")
+    assert cert["last_surveillance_on"] == "2027-10-15"
+    assert cert["next_surveillance_due"] == "2028-11-22"  # keeps to the cycle
+    assert cert["recertification_due"] == "2029-11-22"
+
+    # second surveillance is refused: suspended; no third surveillance, recertification next
+    api.clock.set_today(date(2028, 11, 10))
+    decision = await story.surveillance(a, total="65", outcome="refuse")
+    cert = decision["certificate"]
+    assert (cert["status"], cert["grade"], cert["status_reason"]) == (
+        "suspended",
+        "three_star",
+        "委员会决定",
+    )
+    assert cert["status_changed_on"] == "2028-11-10"
+    assert cert["last_surveillance_on"] == "2028-11-10"
+    assert cert["next_surveillance_due"] is None
+    assert cert["recertification_due"] == "2029-11-22"
+
+    # staff reinstate it after the corrective work
+    api.clock.set_today(date(2028, 12, 1))
+    url = f"/api/v1/certificates/{a}"
+    assert_problem(
+        await api.post(f"{url}/reinstate", cast.staff, json={}), 422, "request.validation"
+    )
+    reinstated = await story.ok("POST", f"{url}/reinstate", cast.staff, json={"reason": "整改完成"})
+    assert (reinstated["status"], reinstated["status_reason"]) == ("active", "整改完成")
+    assert reinstated["status_changed_on"] == "2028-12-01"
+
+    # recertification inside the window: continuity, no day lost
+    api.clock.set_today(date(2029, 8, 1))  # 113 days before expiry
+    decision = await story.recertify(a, total="96")
+    b = decision["certificate"]
+    assert b["number"] == "ASC-2029-000001"
+    assert (b["issued_on"], b["valid_from"], b["expires_on"]) == (
+        "2029-08-01",
+        "2029-11-23",
+        "2032-11-22",
+    )
+    assert b["next_surveillance_due"] == "2030-11-22" and b["grade"] == "five_star"
+    old = await _get(story, a)
+    assert (old["status"], old["superseded_by"], old["status_changed_on"]) == (
+        "superseded",
+        b["number"],
+        "2029-08-01",
+    )
+    for action in ("reinstate", "suspend", "withdraw", "cancel"):
+        response = await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"})
+        assert_problem(response, 409, "certificate.invalid_transition")
+    assert_problem(
+        await api.post(
+            "/api/v1/audits",
+            cast.staff,
+            json={
+                "kind": "recertification",
+                "certificate_number": a,
+                "lead_auditor_id": cast.lead.id,
+                "planned_start": "2029-09-01",
+                "planned_end": "2029-09-02",
+            },
+        ),
+        409,
+        "audit.certificate_not_renewable",
+    )
+
+    # the status is true at read time: past expiry it reads expired before housekeeping
+    api.clock.set_today(date(2032, 11, 23))
+    assert (await _get(story, b["number"]))["status"] == "expired"
+    assert_problem(
+        await api.post(
+            f"/api/v1/certificates/{b['number']}/suspend", cast.staff, json={"reason": "x"}
+        ),
+        409,
+        "certificate.invalid_transition",
+    )
+    assert await _chores(api) == "housekeeping 2032-11-23: expire 1, suspend 0, withdraw 0"
+    expired = await _get(story, b["number"])
+    assert (expired["status"], expired["status_changed_on"]) == ("expired", "2032-11-23")
+    assert expired["status_reason"] == "validity ended on 2032-11-22"
+    assert await _chores(api) == "housekeeping 2032-11-23: expire 0, suspend 0, withdraw 0"
+
+    assert _actions(await events(api.db, entity_type="certificate", entity_id=a)) == [
+        "certificate.issued",
+        "certificate.grade_changed",
+        "certificate.surveillance_recorded",
+        "certificate.suspended",
+        "certificate.surveillance_recorded",
+        "certificate.reinstated",
+        "certificate.superseded",
+    ]
+    assert _actions(await events(api.db, entity_type="certificate", entity_id=b["number"])) == [
+        "certificate.issued",
+        "certificate.expired",
+    ]
+    expiry = (await events(api.db, action="certificate.expired"))[0]
+    assert expiry["actor_user_id"] is None and expiry["data"]["by"] == "housekeeping"
+    own = await story.ok("GET", f"/api/v1/certificates/{a}/events", cast.integrator)
+    assert [e["action"] for e in own["items"]][:2] == [
+        "certificate.issued",
+        "certificate.grade_changed",
+    ]
+
+
+async def test_recertification_outside_the_window_restarts_the_cycle(api: Api) -> None:
+    story = Story(api, await Cast.hire(api))
+    cert = await story.certificate()  # 2026-11-23 → expires 2029-11-22
+    api.clock.set_today(date(2028, 3, 1))  # 631 days before expiry
+    new = (await story.recertify(cert["number"]))["certificate"]
+    assert (new["number"], new["issued_on"], new["valid_from"], new["expires_on"]) == (
+        "ASC-2028-000001",
+        "2028-03-01",
+        "2028-03-01",
+        "2031-02-28",
+    )
+    assert new["next_surveillance_due"] == "2029-02-28"
+
+
+async def test_recertification_window_and_29_february(api: Api) -> None:
+    """domain.md §7: old expires 2028-02-29, recertified 2027-12-10 → valid_from 2028-03-01,
+    expires 2031-02-28, first surveillance due 2029-02-28."""
+    story = Story(api, await Cast.hire(api))
+    api.clock.set_today(date(2025, 3, 1))
+    cert = await story.certificate()
+    assert (cert["number"], cert["expires_on"]) == ("ASC-2025-000001", "2028-02-29")
+    api.clock.set_today(date(2027, 12, 10))
+    new = (await story.recertify(cert["number"]))["certificate"]
+    assert (new["valid_from"], new["expires_on"], new["next_surveillance_due"]) == (
+        "2028-03-01",
+        "2031-02-28",
+        "2029-02-28",
+    )
+    # an initial certificate issued on 29 February
+    api.clock.set_today(date(2028, 2, 29))
+    leap = await story.certificate()
+    assert (leap["expires_on"], leap["next_surveillance_due"]) == ("2031-02-28", "2029-02-28")
+
+
+async def test_housekeeping_suspends_overdue_and_withdraws_long_suspensions(api: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    cert = await story.certificate()  # surveillance due 2027-11-22
+    number = cert["number"]
+    api.clock.set_today(date(2027, 12, 22))  # overdue by 30 days: within the grace period
+    assert await _chores(api) == "housekeeping 2027-12-22: expire 0, suspend 0, withdraw 0"
+    api.clock.set_today(date(2027, 12, 23))  # overdue by 31 days
+    assert await _chores(api) == "housekeeping 2027-12-23: expire 0, suspend 1, withdraw 0"
+    suspended = await _get(story, number)
+    assert (suspended["status"], suspended["status_changed_on"]) == ("suspended", "2027-12-23")
+    assert "overdue" in suspended["status_reason"]
+    assert await _chores(api) == "housekeeping 2027-12-23: expire 0, suspend 0, withdraw 0"
+    api.clock.set_today(date(2028, 6, 20))  # suspended 180 days
+    assert await _chores(api) == "housekeeping 2028-06-20: expire 0, suspend 0, withdraw 0"
+    api.clock.set_today(date(2028, 6, 21))  # 181 days
+    assert await _chores(api) == "housekeeping 2028-06-21: expire 0, suspend 0, withdraw 1"
+    assert (await _get(story, number))["status"] == "withdrawn"
+    assert_problem(
+        await api.post(
+            "/api/v1/audits",
+            cast.staff,
+            json={
+                "kind": "surveillance",
+                "certificate_number": number,
+                "lead_auditor_id": cast.lead.id,
+                "planned_start": "2028-07-01",
+                "planned_end": "2028-07-02",
+            },
+        ),
+        409,
+        "audit.certificate_not_live",
+    )
+
+
+async def test_staff_status_moves(api: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    cert = await story.certificate()
+    url = f"/api/v1/certificates/{cert['number']}"
+    before = await snapshot(api.db)
+    assert_problem(
+        await api.post(f"{url}/reinstate", cast.staff, json={"reason": "x"}),
+        409,
+        "certificate.invalid_transition",
+    )
+    assert_problem(
+        await api.post(f"{url}/suspend", cast.committee, json={"reason": "x"}),
+        403,
+        "auth.forbidden",
+    )
+    assert_problem(
+        await api.post(
+            f"{url}/suspend", cast.staff, json={"reason": "x"}, headers={"If-Match": '"5"'}
+        ),
+        412,
+        "request.precondition_failed",
+    )
+    assert_problem(
+        await api.post(
+            "/api/v1/certificates/ASC-2026-999999/suspend", cast.staff, json={"reason": "x"}
+        ),
+        404,
+        "certificate.not_found",
+    )
+    assert await snapshot(api.db) == before
+    suspended = await story.ok(
+        "POST",
+        f"{url}/suspend",
+        cast.staff,
+        json={"reason": "投诉调查"},
+        headers={"If-Match": '"1"'},
+    )
+    assert (suspended["status"], suspended["version"]) == ("suspended", 2)
+    assert_problem(
+        await api.post(f"{url}/suspend", cast.staff, json={"reason": "x"}),
+        409,
+        "certificate.invalid_transition",
+    )
+    cancelled = await story.ok("POST", f"{url}/cancel", cast.staff, json={"reason": "企业注销"})
+    assert cancelled["status"] == "cancelled"
+    for action in ("reinstate", "withdraw", "suspend", "cancel"):
+        assert_problem(
+            await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"}),
+            409,
+            "certificate.invalid_transition",
+        )
+    other = await story.certificate()
+    withdrawn = await story.ok(
+        "POST",
+        f"/api/v1/certificates/{other['number']}/withdraw",
+        cast.staff,
+        json={"reason": "虚假宣传"},
+    )
+    assert (withdrawn["status"], withdrawn["status_reason"]) == ("withdrawn", "虚假宣传")
+    log = await events(api.db, entity_type="certificate", entity_id=cert["number"])
+    assert [(e["action"], e["reason"], e["actor_user_id"]) for e in log[1:]] == [
+        ("certificate.suspended", "投诉调查", cast.staff.id),
+        ("certificate.cancelled", "企业注销", cast.staff.id),
+    ]

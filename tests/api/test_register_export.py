@@ -1,0 +1,118 @@
+"""GET /api/v1/certificates/export?format=csv: the national-database reporting layout (§9)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from app.services import register
+from tests.support.api import Api, assert_problem
+from tests.support.workflow import Cast, Story
+
+ZH_HEADER = [
+    "证书编号", "获证组织名称", "统一社会信用代码", "组织地址", "认证类别", "认证项目", "认证依据",
+    "认证范围", "认证等级", "颁证日期", "证书到期日期", "证书状态", "状态变更日期", "状态变更原因",
+    "最近监督日期",
+]  # fmt: skip
+
+
+def _rows(body: bytes) -> list[list[str]]:
+    assert body.startswith("\ufeff".encode())
+    text = body.decode("utf-8")[1:]
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+async def test_export_in_chinese_and_english(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(register, "PARTITION", 2)  # several partitions even for a few rows
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    first = await story.certificate(total="96")
+    second = await story.certificate(total="75")
+    third = await story.certificate(total="85")
+    await story.ok(
+        "PATCH",
+        f"/api/v1/organisations/{third['organisation']['id']}",
+        cast.staff,
+        json={"name": '=HYPERLINK("http://evil")'},
+    )
+    await story.ok(
+        "POST",
+        f"/api/v1/certificates/{second['number']}/suspend",
+        cast.staff,
+        json={"reason": "投诉调查中"},
+    )
+    response = await api.get(
+        "/api/v1/certificates/export", cast.integrator, params={"format": "csv"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["content-disposition"]
+    assert disposition == 'attachment; filename="starcert-register-2026-11-23.csv"'
+    rows = _rows(response.content)
+    assert rows[0] == ZH_HEADER
+    assert [r[0] for r in rows[1:]] == [first["number"], second["number"], third["number"]]
+    assert rows[1] == [
+        first["number"],
+        first["organisation"]["name"],
+        first["organisation"]["uscc"],
+        first["organisation"]["address"],
+        "服务认证",
+        "商品售后服务",
+        "GB/T 27922-2011",
+        first["scope"],
+        "五星级",
+        "2026-11-23",
+        "2029-11-22",
+        "有效",
+        "2026-11-23",
+        "",
+        "",
+    ]
+    assert rows[2][8:14] == ["达标", "2026-11-23", "2029-11-22", "暂停", "2026-11-23", "投诉调查中"]
+    assert rows[3][8] == "三星级"
+    assert rows[3][1] == third["organisation"]["name"]  # the snapshot, not the renamed record
+
+    english = await api.get("/api/v1/certificates/export", cast.staff, params={"lang": "en"})
+    en_rows = _rows(english.content)
+    assert en_rows[0][:4] == ["number", "organisation_name", "uscc", "address"]
+    assert en_rows[1][4:7] == [
+        "Service certification",
+        "After-sales service of goods",
+        "GB/T 27922-2011",
+    ]
+    assert en_rows[1][8] == "five_star" and en_rows[2][11] == "suspended"
+
+    filtered = await api.get(
+        "/api/v1/certificates/export", cast.staff, params={"status": "suspended"}
+    )
+    assert [r[0] for r in _rows(filtered.content)[1:]] == [second["number"]]
+
+    # expiry computed at read time shows in the register before housekeeping records it
+    api.clock.set_today(date(2029, 11, 23))
+    later = _rows((await api.get("/api/v1/certificates/export", cast.staff)).content)
+    assert later[1][11:14] == ["过期", "2029-11-23", "validity ended on 2029-11-22"]
+    assert later[2][11] == "过期"
+
+
+def test_a_formula_is_not_a_formula() -> None:
+    assert register._cell("=SUM(A1:A9)") == "'=SUM(A1:A9)"
+    assert register._cell("+86 755") == "'+86 755"
+    assert register._cell("@cmd") == "'@cmd"
+    assert register._cell("ASC-2026-000001") == "ASC-2026-000001"
+    assert register._cell("华为") == "华为"
+    assert register._cell(None) == ""
+
+
+async def test_export_refusals(api: Api) -> None:
+    cast = await Cast.hire(api)
+    for params in ({"format": "xlsx"}, {"lang": "fr"}, {"status": "valid"}):
+        response = await api.get("/api/v1/certificates/export", cast.staff, params=params)
+        assert_problem(response, 422, "request.validation")
+    assert_problem(await api.get("/api/v1/certificates/export", cast.lead), 403, "auth.forbidden")
+    assert_problem(await api.get("/api/v1/certificates/export"), 401, "auth.unauthenticated")
+    empty = await api.get("/api/v1/certificates/export", cast.admin)
+    assert _rows(empty.content) == [ZH_HEADER]
