@@ -6,13 +6,26 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 from fastapi import FastAPI
+from starlette.types import Scope
 
 from app import openapi, problems
 from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import Database
 from app.metrics import Metrics, MetricsMiddleware
+from app.problems import PROBLEM_MEDIA_TYPE
+from app.public.queries import reader_for
+from app.public.ratelimit import (
+    Decision,
+    Limiter,
+    MemoryCounter,
+    RateLimitMiddleware,
+    RedisCounter,
+    Refusal,
+)
+from app.public.service import PublicService
 from app.routers import (
     applications,
     audits,
@@ -20,9 +33,11 @@ from app.routers import (
     events,
     operations,
     organisations,
+    pages,
     rubrics,
     users,
 )
+from app.routers import public as public_routes
 from app.services.bootstrap import ensure_bootstrap_admin
 
 DESCRIPTION = """\
@@ -41,6 +56,8 @@ TAGS = [
     {"name": "audits", "description": "Audits, score sheets, corrective actions, decisions."},
     {"name": "certificates", "description": "Issued certificates and their lifecycle."},
     {"name": "events", "description": "The tamper-evident event log (admin, committee)."},
+    {"name": "public", "description": "Public verification: no authentication, rate limited."},
+    {"name": "public pages", "description": "The verification pages for people (HTML)."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -56,10 +73,21 @@ def create_app(
     owns_db = db is None
     database = db or Database.from_settings(settings)
 
+    public = PublicService(
+        reader_for(settings.async_database_url, pool_size=settings.db_pool_size),
+        clock,
+        settings.issuer_name,
+    )
+    limiter = Limiter(
+        settings.public_rate_limit,
+        RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter(),
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_bootstrap_admin(database, settings, clock)
         yield
+        await close_public(app)
         if owns_db:
             await database.dispose()
 
@@ -74,6 +102,9 @@ def create_app(
     app.state.clock = clock
     app.state.db = database
     app.state.metrics = Metrics()
+    app.state.public = public
+    app.state.limiter = limiter
+    app.state.html_errors = pages.render_error
     logging.getLogger("starcert").setLevel(settings.log_level)
 
     problems.install(app)
@@ -85,6 +116,41 @@ def create_app(
     app.include_router(audits.router)
     app.include_router(certificates.router)
     app.include_router(events.router)
+    app.include_router(public_routes.router)
+    app.include_router(pages.router)
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=limiter,
+        trusted=settings.trusted_proxies,
+        refuse=_refusal(settings),
+    )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     openapi.install(app)
     return app
+
+
+async def close_public(app: FastAPI) -> None:
+    """Close the public read pool and the rate-limit store (shutdown; tests)."""
+    await app.state.public.reader.close()
+    await app.state.limiter.counter.close()
+
+
+def _refusal(settings: Settings) -> Refusal:
+    def refuse(decision: Decision, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        if scope["path"].startswith("/verify"):
+            body = pages.too_many_requests_page(settings.issuer_name, decision.reset_after)
+            return 429, [(b"content-type", b"text/html; charset=utf-8")], body
+        body = orjson.dumps(
+            {
+                "type": "urn:starcert:problem:request.rate_limited",
+                "title": "Too Many Requests",
+                "status": 429,
+                "detail": f"over {settings.public_rate_limit.limit} requests per "
+                f"{settings.public_rate_limit.period_seconds} s; retry after "
+                f"{decision.reset_after} s",
+                "code": "request.rate_limited",
+            }
+        )
+        return 429, [(b"content-type", PROBLEM_MEDIA_TYPE.encode())], body
+
+    return refuse

@@ -13,6 +13,8 @@ from app.problems import PROBLEM_MEDIA_TYPE, Problem
 
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 UNGUARDED = frozenset({"/healthz"})
+RATE_LIMITED = ("/public/", "/verify")
+HTML_PAGES = "/verify"
 
 
 def install(app: FastAPI) -> None:
@@ -55,12 +57,18 @@ def _document_errors(path: str, operation: dict[str, Any]) -> None:
         statuses.append(422)
     if path not in UNGUARDED:
         statuses += [500, 503]
+    if path.startswith(RATE_LIMITED):
+        statuses.append(429)
     for status, spec in problems(*statuses).items():
         existing = responses.get(str(status))
         if existing is None or existing.get("description") == "Validation Error":
             responses[str(status)] = spec
+    html = path.startswith(HTML_PAGES)
     for status, spec in responses.items():
         if status.isdigit() and int(status) >= 400:
-            content = spec.setdefault("content", {})
-            content.pop("application/json", None)
-            content[PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+            # the human pages answer errors with an HTML page of the same status (api.md)
+            spec["content"] = (
+                {"text/html": {"schema": {"type": "string"}}}
+                if html
+                else {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            )

@@ -8,11 +8,11 @@ here, so no handler elsewhere builds an error body.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -81,60 +81,79 @@ class Unauthenticated(DomainError):
     title = "Unauthenticated"
 
 
-async def _domain_error(_request: Request, exc: Exception) -> ProblemResponse:
+HTML_PREFIX = "/verify"
+HtmlErrors = Callable[[Request, int, str], Response]
+
+
+def _respond(request: Request, response: ProblemResponse, detail: str) -> Response:
+    """The problem, or an HTML page of the same status for the human pages (api.md)."""
+    render: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
+    if render is not None and request.url.path.startswith(HTML_PREFIX):
+        page = render(request, response.status_code, detail)
+        for name in ("www-authenticate", "retry-after", "allow"):
+            if name in response.headers:
+                page.headers[name] = response.headers[name]
+        return page
+    return response
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    return from_domain_error(exc)
+    return _respond(request, from_domain_error(exc), exc.detail)
 
 
 def _loc(raw: Sequence[Any]) -> tuple[str | int, ...]:
     return tuple(p if isinstance(p, int) else str(p) for p in raw)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> ProblemResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     raw = exc.errors()
     if any(e.get("type") == "json_invalid" for e in raw):
-        return problem(400, "request.malformed_json", "the request body is not valid JSON")
+        detail = "the request body is not valid JSON"
+        return _respond(request, problem(400, "request.malformed_json", detail), detail)
     errors = [FieldError(_loc(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in raw]
-    return problem(422, "request.validation", "the request is not valid; see errors", errors=errors)
+    detail = "the request is not valid; see errors"
+    response = problem(422, "request.validation", detail, errors=errors)
+    return _respond(request, response, detail)
 
 
-async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 404:
-        return problem(404, "request.not_found", "no such resource", headers=headers)
-    if exc.status_code == 405:
-        return problem(
-            405, "request.method_not_allowed", "method not allowed here", headers=headers
-        )
-    phrase = HTTPStatus(exc.status_code).phrase
-    code = "request." + phrase.lower().replace(" ", "_").replace("-", "_")
-    return problem(exc.status_code, code, str(exc.detail), headers=headers)
+        code, detail = "request.not_found", "no such resource"
+    elif exc.status_code == 405:
+        code, detail = "request.method_not_allowed", "method not allowed here"
+    else:
+        phrase = HTTPStatus(exc.status_code).phrase
+        code = "request." + phrase.lower().replace(" ", "_").replace("-", "_")
+        detail = str(exc.detail)
+    return _respond(request, problem(exc.status_code, code, detail, headers=headers), detail)
 
 
-async def _stale_data(_request: Request, _exc: Exception) -> ProblemResponse:
-    return problem(409, "request.conflict", "the resource changed concurrently; read it again")
+async def _stale_data(request: Request, _exc: Exception) -> Response:
+    detail = "the resource changed concurrently; read it again"
+    return _respond(request, problem(409, "request.conflict", detail), detail)
 
 
-async def _integrity_error(_request: Request, exc: Exception) -> ProblemResponse:
+async def _integrity_error(request: Request, exc: Exception) -> Response:
     log.warning("integrity error not mapped by a service: %s", exc)
-    return problem(409, "request.conflict", "the change conflicts with the stored data")
+    detail = "the change conflicts with the stored data"
+    return _respond(request, problem(409, "request.conflict", detail), detail)
 
 
-async def _database_unavailable(_request: Request, exc: Exception) -> ProblemResponse:
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
     log.error("database unavailable: %s", exc)
-    return problem(
-        503,
-        "service.unavailable",
-        "the database is unavailable; try again shortly",
-        headers={"Retry-After": "5"},
-    )
+    detail = "the database is unavailable; try again shortly"
+    response = problem(503, "service.unavailable", detail, headers={"Retry-After": "5"})
+    return _respond(request, response, detail)
 
 
-async def _server_error(_request: Request, exc: Exception) -> ProblemResponse:
+async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
-    return problem(500, "server.error", "an internal error occurred; it has been logged")
+    detail = "an internal error occurred; it has been logged"
+    return _respond(request, problem(500, "server.error", detail), detail)
 
 
 def install(app: FastAPI) -> None:

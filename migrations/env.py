@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from app.config import get_settings, normalise_database_url
 from app.db import Database
 from app.models import Base
+from app.schema_version import include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -29,6 +30,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=True,
     )

@@ -22,9 +22,9 @@ import pytest
 from fastapi import FastAPI
 
 from app.clock import FixedClock
-from app.config import Settings
+from app.config import RateLimit, Settings
 from app.db import Database
-from app.main import create_app
+from app.main import close_public, create_app
 from tests.support.api import Api
 from tests.support.databases import (
     Backend,
@@ -97,12 +97,18 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(backend: Backend) -> Settings:
-    return Settings(database_url=backend.url, public_base_url="http://testserver")
+    return Settings(
+        database_url=backend.url,
+        public_base_url="http://testserver",
+        public_rate_limit=RateLimit(100_000, 60),  # the limiter has tests of its own
+    )
 
 
 @pytest.fixture
-async def app(db: Database, settings: Settings, clock: FixedClock) -> FastAPI:
-    return create_app(settings, clock=clock, db=db)
+async def app(db: Database, settings: Settings, clock: FixedClock) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, clock=clock, db=db)
+    yield application
+    await close_public(application)
 
 
 @pytest.fixture

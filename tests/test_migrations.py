@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from app.config import normalise_database_url
 from app.db import Database
 from app.models import Base
+from app.schema_version import include_name
 from tests.conftest import REQUIRE_POSTGRES
 from tests.support.databases import (
     create_postgres_database,
@@ -26,7 +27,9 @@ from tests.support.databases import (
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.enums import CertificateStatus, EnterpriseType, Grade
@@ -25,7 +25,8 @@ class Certificate(Versioned, Base):
     number: Mapped[str] = mapped_column(String(32))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
-    issuing_audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", use_alter=True))
+    # null for a certificate imported from a register kept before starcert (demo data too)
+    issuing_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id", use_alter=True))
     status: Mapped[str] = mapped_column(String(20))
     grade: Mapped[str] = mapped_column(String(20))
     final_score: Mapped[Decimal]
@@ -46,6 +47,9 @@ class Certificate(Versioned, Base):
     superseded_by: Mapped[str | None] = mapped_column(String(32))
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_on: Mapped[date]
+    # What public name search runs over: the folded name and English name printed on the
+    # certificate (app.domain.text.search_key); its indexes are dialect-specific (migrations).
+    search_key: Mapped[str] = mapped_column(String(1000))
 
     __table_args__ = (
         UniqueConstraint("number"),
@@ -55,4 +59,6 @@ class Certificate(Versioned, Base):
         one_of("enterprise_type", EnterpriseType),
         Index(None, "status", "expires_on"),
         Index(None, "organisation_uscc"),
+        # public order: active certificates first, then by number (search and paging walk it)
+        Index("ix_certificates_public_order", text("(status <> 'active')"), "number"),
     )

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy import Select, select
 
-from app.domain import dates, lifecycle
+from app.domain import dates, lifecycle, text
 from app.domain.enums import CertificateStatus, Grade
 from app.domain.errors import NotFound
 from app.domain.numbers import format_certificate_number, normalise_certificate_number
 from app.models import Audit, Certificate, Organisation
 from app.pagination import decode_cursor, paginate
+from app.public.queries import index_certificate
 from app.services import sequences
 from app.services.common import check_version, one_or_raise
 from app.services.context import Context
@@ -123,11 +124,13 @@ async def issue(
         superseded_by=None,
         status_reason=None,
         status_changed_on=issued_on,
+        search_key=text.search_key(organisation.name, organisation.name_en),
         created_at=now,
         updated_at=now,
     )
     ctx.session.add(certificate)
     await ctx.session.flush()
+    await index_certificate(ctx.session, certificate.id, certificate.search_key)
     ctx.record(
         "certificate",
         certificate.number,

@@ -126,7 +126,7 @@ def upgrade() -> None:
         sa.Column("number", sa.String(length=32), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=True),
-        sa.Column("issuing_audit_id", sa.Integer(), nullable=False),
+        sa.Column("issuing_audit_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("grade", sa.String(length=20), nullable=False),
         sa.Column("final_score", Tenths(precision=6, scale=1), nullable=False),
@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.Column("superseded_by", sa.String(length=32), nullable=True),
         sa.Column("status_reason", sa.Text(), nullable=True),
         sa.Column("status_changed_on", sa.Date(), nullable=False),
+        sa.Column("search_key", sa.String(length=1000), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
@@ -186,6 +187,9 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_certificates_status_expires_on"), ["status", "expires_on"], unique=False
+        )
+        batch_op.create_index(
+            "ix_certificates_public_order", [sa.text("(status <> 'active')"), "number"]
         )
 
     op.create_table(
@@ -410,6 +414,7 @@ def downgrade() -> None:
 
     op.drop_table("audits")
     with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.drop_index("ix_certificates_public_order")
         batch_op.drop_index(batch_op.f("ix_certificates_status_expires_on"))
         batch_op.drop_index(batch_op.f("ix_certificates_organisation_uscc"))
         batch_op.drop_index(batch_op.f("ix_certificates_organisation_id"))

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from app.config import Settings
 from app.db import Database
-from app.main import create_app
+from app.main import close_public, create_app
 from app.services import housekeeping
 from tests.support.api import Api
 from tests.support.workflow import Cast, Story, application_body, indicators, sheet
@@ -31,6 +31,7 @@ async def other(api: Api) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(app=app, client=client, clock=api.clock, db=db)
+    await close_public(app)
     await db.dispose()
 
 

@@ -1,0 +1,289 @@
+"""The hand-tuned read statements of the public surface, for each dialect, in one place.
+
+They run on the driver's own pool (asyncpg; aiosqlite connections for SQLite), never through
+the ORM. Each statement is fixed text with parameters; the search strategy that picks one
+lives in ``app.public.service`` and never leaves the choice to the planner's estimate of a
+``LIKE`` (performance.md: it misjudges them by orders of magnitude).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple, Protocol
+
+import aiosqlite
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.public.search import doubled, doubled_pattern, fts_query
+from app.services.common import like_pattern
+
+COLUMNS = (
+    "number",
+    "status",
+    "grade",
+    "organisation_name",
+    "organisation_name_en",
+    "organisation_address",
+    "organisation_uscc",
+    "scope",
+    "issued_on",
+    "expires_on",
+    "last_surveillance_on",
+    "superseded_by",
+)
+_COLS = ", ".join(COLUMNS)
+_C_COLS = ", ".join(f"c.{c}" for c in COLUMNS)
+# The public order: active certificates first, then by number (ix_certificates_public_order).
+_ORDER = "(status <> 'active'), number"
+
+
+class PublicRow(NamedTuple):
+    number: str
+    status: str
+    grade: str
+    organisation_name: str
+    organisation_name_en: str | None
+    organisation_address: str
+    organisation_uscc: str
+    scope: str
+    issued_on: date
+    expires_on: date
+    last_surveillance_on: date | None
+    superseded_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class After:
+    """A keyset position in the public order: (inactive, number)."""
+
+    inactive: bool
+    number: str
+
+
+class Reader(Protocol):
+    async def by_number(self, number: str) -> PublicRow | None: ...
+
+    async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]: ...
+
+    async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
+        """Matches among the next ``depth`` certificates in public order (stops early)."""
+        ...
+
+    async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:
+        """Matches found through the trigram index, then sorted in public order."""
+        ...
+
+    async def by_uscc(self, uscc: str, after: After | None, limit: int) -> list[PublicRow]: ...
+
+    async def close(self) -> None: ...
+
+
+# --- PostgreSQL (asyncpg) --------------------------------------------------------------
+
+_PG_AFTER = "AND ((status <> 'active'), number) > ($4::boolean, $5::text)"
+PG = {
+    "by_number": f"SELECT {_COLS} FROM certificates WHERE number = $1",
+    "by_numbers": f"SELECT {_COLS} FROM certificates WHERE number = ANY($1::text[])",
+    "walk": (
+        f"SELECT {_COLS} FROM (SELECT {_COLS}, search_key FROM certificates WHERE true {{after}}"
+        f" ORDER BY {_ORDER} LIMIT $2) walk"
+        f" WHERE search_key LIKE $1 ESCAPE '\\' ORDER BY {_ORDER} LIMIT $3"
+    ),
+    # MATERIALIZED: the matches come from the index first, and only they are sorted; the
+    # planner cannot swap in a walk of the order index on a misjudged LIKE estimate.
+    "indexed": (
+        f"WITH hits AS MATERIALIZED (SELECT {_COLS} FROM certificates"
+        f" WHERE starcert_double(search_key) LIKE $1 ESCAPE '\\'"
+        f" AND search_key LIKE $2 ESCAPE '\\' {{after}})"
+        f" SELECT {_COLS} FROM hits ORDER BY {_ORDER} LIMIT $3"
+    ),
+    "by_uscc": (
+        f"SELECT {_COLS} FROM certificates WHERE organisation_uscc = $1 {{after}}"
+        f" ORDER BY {_ORDER} LIMIT $2"
+    ),
+}
+
+
+def _pg(name: str, after: After | None, *, slot: int = 4) -> str:
+    clause = _PG_AFTER.replace("$4", f"${slot}").replace("$5", f"${slot + 1}")
+    return PG[name].format(after=clause if after else "")
+
+
+def _after_args(after: After | None) -> tuple[Any, ...]:
+    return (after.inactive, after.number) if after else ()
+
+
+class PostgresReader:
+    def __init__(self, dsn: str, *, pool_size: int) -> None:
+        self._dsn = dsn
+        self._size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._lock = asyncio.Lock()
+
+    async def _get_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._lock:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        self._dsn,
+                        min_size=1,
+                        max_size=self._size,
+                        # search statements are planned for their pattern, never generically
+                        server_settings={
+                            "application_name": "starcert-public",
+                            "plan_cache_mode": "force_custom_plan",
+                        },
+                    )
+        return self._pool
+
+    async def _fetch(self, sql: str, *args: Any) -> list[PublicRow]:
+        pool = await self._get_pool()
+        async with pool.acquire() as conn:
+            rows = await conn.fetch(sql, *args)
+        return [PublicRow(*r) for r in rows]
+
+    async def by_number(self, number: str) -> PublicRow | None:
+        pool = await self._get_pool()
+        async with pool.acquire() as conn:
+            row = await conn.fetchrow(PG["by_number"], number)
+        return PublicRow(*row) if row is not None else None
+
+    async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]:
+        return await self._fetch(PG["by_numbers"], list(numbers))
+
+    async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
+        sql = _pg("walk", after)
+        return await self._fetch(sql, like_pattern(term), depth, limit, *_after_args(after))
+
+    async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:
+        sql = _pg("indexed", after)
+        args = (doubled_pattern(term), like_pattern(term), limit, *_after_args(after))
+        return await self._fetch(sql, *args)
+
+    async def by_uscc(self, uscc: str, after: After | None, limit: int) -> list[PublicRow]:
+        sql = _pg("by_uscc", after, slot=3)
+        return await self._fetch(sql, uscc, limit, *_after_args(after))
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+# --- SQLite (aiosqlite) ----------------------------------------------------------------
+
+_SQ_AFTER = "AND ((c.status <> 'active'), c.number) > (?, ?)"
+SQLITE = {
+    "by_number": f"SELECT {_C_COLS} FROM certificates c WHERE c.number = ?",
+    "by_numbers": (
+        f"SELECT {_C_COLS} FROM certificates c WHERE c.number IN (SELECT value FROM json_each(?))"
+    ),
+    "walk": (
+        f"SELECT {_COLS} FROM (SELECT {_C_COLS}, c.search_key FROM certificates c"
+        f" WHERE 1 {{after}} ORDER BY (c.status <> 'active'), c.number LIMIT ?)"
+        f" WHERE search_key LIKE ? ESCAPE '\\' ORDER BY {_ORDER} LIMIT ?"
+    ),
+    # CROSS JOIN fixes the join order: the FTS matches drive, then only they are sorted.
+    "indexed": (
+        f"SELECT {_C_COLS} FROM certificate_search CROSS JOIN certificates c"
+        f" ON c.id = certificate_search.rowid"
+        f" WHERE certificate_search MATCH ? AND c.search_key LIKE ? ESCAPE '\\' {{after}}"
+        f" ORDER BY (c.status <> 'active'), c.number LIMIT ?"
+    ),
+    "by_uscc": (
+        f"SELECT {_C_COLS} FROM certificates c WHERE c.organisation_uscc = ? {{after}}"
+        f" ORDER BY (c.status <> 'active'), c.number LIMIT ?"
+    ),
+}
+
+
+def _sq(name: str, after: After | None) -> str:
+    return SQLITE[name].format(after=_SQ_AFTER if after else "")
+
+
+def _sqlite_row(row: Sequence[Any]) -> PublicRow:
+    values = list(row)
+    for index in (8, 9, 10):  # issued_on, expires_on, last_surveillance_on
+        if values[index] is not None:
+            values[index] = date.fromisoformat(values[index])
+    return PublicRow(*values)
+
+
+class SqliteReader:
+    """A few read-only aiosqlite connections (WAL: readers never wait for the writer)."""
+
+    def __init__(self, path: str, *, pool_size: int) -> None:
+        self._path = path
+        self._size = pool_size
+        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all: list[aiosqlite.Connection] = []
+        self._lock = asyncio.Lock()
+
+    async def _acquire(self) -> aiosqlite.Connection:
+        if self._idle.empty() and len(self._all) < self._size:
+            async with self._lock:
+                if len(self._all) < self._size:
+                    conn = await aiosqlite.connect(self._path, isolation_level=None)
+                    await conn.execute("PRAGMA query_only = ON")
+                    await conn.execute("PRAGMA busy_timeout = 5000")
+                    self._all.append(conn)
+                    return conn
+        return await self._idle.get()
+
+    async def _fetch(self, sql: str, *args: Any) -> list[PublicRow]:
+        conn = await self._acquire()
+        try:
+            async with conn.execute(sql, args) as cursor:
+                rows = await cursor.fetchall()
+        finally:
+            self._idle.put_nowait(conn)
+        return [_sqlite_row(r) for r in rows]
+
+    async def by_number(self, number: str) -> PublicRow | None:
+        rows = await self._fetch(SQLITE["by_number"], number)
+        return rows[0] if rows else None
+
+    async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]:
+        return await self._fetch(SQLITE["by_numbers"], json.dumps(list(numbers)))
+
+    async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
+        args = (*_after_args(after), depth, like_pattern(term), limit)
+        return await self._fetch(_sq("walk", after), *args)
+
+    async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:
+        args = (fts_query(term), like_pattern(term), *_after_args(after), limit)
+        return await self._fetch(_sq("indexed", after), *args)
+
+    async def by_uscc(self, uscc: str, after: After | None, limit: int) -> list[PublicRow]:
+        args = (uscc, *_after_args(after), limit)
+        return await self._fetch(_sq("by_uscc", after), *args)
+
+    async def close(self) -> None:
+        for conn in self._all:
+            await conn.close()
+        self._all.clear()
+        self._idle = asyncio.Queue()
+
+
+def reader_for(async_url: str, *, pool_size: int) -> Reader:
+    url = make_url(async_url)
+    if url.get_backend_name() == "sqlite":
+        return SqliteReader(url.database or ":memory:", pool_size=pool_size)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PostgresReader(dsn, pool_size=pool_size)
+
+
+async def index_certificate(session: AsyncSession, certificate_id: int, search_key: str) -> None:
+    """Add a new certificate to SQLite's search table (PostgreSQL indexes the column itself)."""
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(
+            text("INSERT INTO certificate_search(rowid, doubled) VALUES (:id, :doubled)"),
+            {"id": certificate_id, "doubled": doubled(search_key)},
+        )

@@ -1,0 +1,167 @@
+"""Public verification: lookup, name/USCC search and batch verify, as plain JSON-ready data.
+
+The status is the one true at the moment of the request (expiry computed), and nothing is
+cached in the process, so a change is visible in the very next read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from app.clock import Clock
+from app.domain import uscc as uscc_rules
+from app.domain.enums import CertificateStatus
+from app.domain.errors import FieldError, Unprocessable
+from app.domain.lifecycle import effective_status
+from app.domain.numbers import normalise_certificate_number
+from app.domain.text import fold, search_key
+from app.pagination import decode_cursor, encode_cursor
+from app.public.queries import After, PublicRow, Reader
+from app.public.search import MAX_TERM, MIN_TERM, term
+
+STANDARD = "GB/T 27922-2011"
+# Matches are first looked for among this many certificates in public order: a common term
+# (科技, "technology") fills a page there at once, however many rows an index would return.
+WALK_DEPTH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyItem:
+    number: str
+    organisation_name: str | None = None
+    uscc: str | None = None
+
+
+class PublicService:
+    def __init__(self, reader: Reader, clock: Clock, issuer: str) -> None:
+        self.reader = reader
+        self.clock = clock
+        self.issuer = issuer
+
+    def view(self, row: PublicRow) -> dict[str, Any]:
+        status = effective_status(CertificateStatus(row.status), row.expires_on, self.clock.today())
+        return {
+            "number": row.number,
+            "status": status.value,
+            "grade": row.grade,
+            "organisation_name": row.organisation_name,
+            "organisation_name_en": row.organisation_name_en,
+            "organisation_address": row.organisation_address,
+            "uscc": row.organisation_uscc,
+            "scope": row.scope,
+            "standard": STANDARD,
+            "issued_on": row.issued_on,
+            "expires_on": row.expires_on,
+            "last_surveillance_on": row.last_surveillance_on,
+            "superseded_by": row.superseded_by,
+            "issuer": self.issuer,
+        }
+
+    async def certificate(self, number: str) -> dict[str, Any] | None:
+        canonical = normalise_certificate_number(number)
+        if canonical is None:
+            return None
+        row = await self.reader.by_number(canonical)
+        return self.view(row) if row is not None else None
+
+    async def certificate_json(self, number: str) -> bytes | None:
+        found = await self.certificate(number)
+        return orjson.dumps(found) if found is not None else None
+
+    async def search(
+        self, *, name: str | None, uscc: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        after = _after(cursor)
+        wanted = _name_term(name) if name is not None else None
+        if uscc is not None:
+            rows = await self.reader.by_uscc(uscc_rules.normalise(uscc), after, limit + 1)
+            if wanted is not None:
+                rows = [r for r in rows if wanted in _key(r)]
+        elif wanted is not None:
+            rows = await self.reader.walk(wanted, after, WALK_DEPTH, limit + 1)
+            if len(rows) <= limit:  # not a common term: ask the index for all its matches
+                rows = await self.reader.indexed(wanted, after, limit + 1)
+        else:
+            raise Unprocessable(
+                "request.validation",
+                "give name or uscc",
+                errors=[FieldError(("query", "name"), "name or uscc is required")],
+            )
+        page = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit:
+            last = page[-1]
+            next_cursor = encode_cursor(int(last.status != CertificateStatus.ACTIVE), last.number)
+        return [self.view(r) for r in page], next_cursor
+
+    async def verify(self, items: Sequence[VerifyItem]) -> list[dict[str, Any]]:
+        """One round trip for the whole batch; results in input order."""
+        canonical = [normalise_certificate_number(i.number) for i in items]
+        wanted = sorted({c for c in canonical if c is not None})
+        rows = {r.number: r for r in await self.reader.by_numbers(wanted)} if wanted else {}
+        return [
+            self._result(item, rows.get(c) if c else None, c)
+            for item, c in zip(items, canonical, strict=True)
+        ]
+
+    def _result(
+        self, item: VerifyItem, row: PublicRow | None, canonical: str | None
+    ) -> dict[str, Any]:
+        asked = item.organisation_name is not None or item.uscc is not None
+        if row is None:
+            return {
+                "number": canonical or item.number.strip(),
+                "found": False,
+                "status": None,
+                "grade": None,
+                "valid": False,
+                "organisation_matches": False if asked else None,
+                "organisation_name": None,
+                "superseded_by": None,
+            }
+        status = effective_status(CertificateStatus(row.status), row.expires_on, self.clock.today())
+        return {
+            "number": row.number,
+            "found": True,
+            "status": status.value,
+            "grade": row.grade,
+            "valid": status is CertificateStatus.ACTIVE,
+            "organisation_matches": _matches(item, row) if asked else None,
+            "organisation_name": row.organisation_name,
+            "superseded_by": row.superseded_by,
+        }
+
+
+def _matches(item: VerifyItem, row: PublicRow) -> bool:
+    """Every criterion given must hold: the exact name (Chinese or English, after trimming
+    and full-/half-width folding) and the USCC."""
+    if item.organisation_name is not None:
+        given = fold(item.organisation_name)
+        names = {fold(row.organisation_name), fold(row.organisation_name_en or "")}
+        if given not in names:
+            return False
+    return item.uscc is None or uscc_rules.normalise(item.uscc) == row.organisation_uscc
+
+
+def _key(row: PublicRow) -> str:
+    return search_key(row.organisation_name, row.organisation_name_en)
+
+
+def _name_term(name: str) -> str:
+    folded = term(name)
+    if not MIN_TERM <= len(folded) <= MAX_TERM:
+        raise Unprocessable(
+            "request.validation",
+            f"name must have {MIN_TERM} to {MAX_TERM} characters",
+            errors=[FieldError(("query", "name"), f"{MIN_TERM} to {MAX_TERM} characters")],
+        )
+    return folded
+
+
+def _after(cursor: str | None) -> After | None:
+    key = decode_cursor(cursor, int, str)
+    return After(bool(key[0]), key[1]) if key else None

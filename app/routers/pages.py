@@ -1,0 +1,158 @@
+"""The human verification pages: server-rendered HTML, Chinese with English, no JavaScript."""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from app.domain import uscc as uscc_rules
+from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade
+from app.domain.errors import DomainError
+from app.domain.numbers import normalise_certificate_number
+from app.public.service import PublicService
+
+templates = Jinja2Templates(directory=str(FsPath(__file__).resolve().parent.parent / "templates"))
+
+router = APIRouter(tags=["public pages"])
+
+STATUS_EN = {
+    CertificateStatus.ACTIVE: "Valid",
+    CertificateStatus.SUSPENDED: "Suspended",
+    CertificateStatus.WITHDRAWN: "Withdrawn",
+    CertificateStatus.CANCELLED: "Cancelled",
+    CertificateStatus.EXPIRED: "Expired",
+    CertificateStatus.SUPERSEDED: "Superseded",
+}
+GRADE_EN = {
+    Grade.COMPLIANT: "Compliant",
+    Grade.THREE_STAR: "Three stars",
+    Grade.FOUR_STAR: "Four stars",
+    Grade.FIVE_STAR: "Five stars",
+}
+STARS = {
+    Grade.COMPLIANT: "",
+    Grade.THREE_STAR: "★★★",
+    Grade.FOUR_STAR: "★★★★",
+    Grade.FIVE_STAR: "★★★★★",
+}
+ERROR_TITLES = {
+    404: ("未找到证书", "Certificate not found"),
+    422: ("查询内容无效", "The query is not valid"),
+    429: ("查询过于频繁", "Too many requests: please wait a moment"),
+    500: ("系统错误", "Server error"),
+    503: ("服务暂不可用", "Service unavailable"),
+}
+SEARCH_LIMIT = 20
+SHORT_QUERY = (
+    "请输入至少两个字符，或完整的证书编号、统一社会信用代码。"
+    "Enter at least two characters, a certificate number or a USCC."
+)
+
+
+def _service(request: Request) -> PublicService:
+    service: PublicService = request.app.state.public
+    return service
+
+
+def _labels(record: dict[str, Any]) -> dict[str, str]:
+    status, grade = CertificateStatus(record["status"]), Grade(record["grade"])
+    return {
+        "status_zh": CERTIFICATE_STATUS_NAMES_ZH[status],
+        "status_en": STATUS_EN[status],
+        "grade_zh": grade.name_zh,
+        "grade_en": GRADE_EN[grade],
+        "stars": STARS[grade],
+    }
+
+
+def render_error(request: Request, status: int, detail: str) -> Response:
+    title_zh, title_en = ERROR_TITLES.get(status, ("请求无法处理", "The request cannot be served"))
+    context = {
+        "issuer": request.app.state.settings.issuer_name,
+        "status": status,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "detail": detail,
+        "q": None,
+    }
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+@router.get(
+    "/verify/{number}",
+    operation_id="verify_page",
+    summary="The public record of a certificate, for people (HTML; the QR code's target)",
+    response_class=HTMLResponse,
+    responses={
+        404: {"description": "HTML page: no such certificate.", "content": {"text/html": {}}}
+    },
+)
+async def verify_page(number: Annotated[str, Path(max_length=64)], request: Request) -> Response:
+    record = await _service(request).certificate(number)
+    if record is None:
+        return render_error(
+            request, 404, f"没有编号为 {number.strip()} 的证书。No certificate has this number."
+        )
+    context = {"issuer": record["issuer"], "c": record, "q": None, **_labels(record)}
+    return templates.TemplateResponse(request, "certificate.html", context)
+
+
+@router.get(
+    "/verify",
+    operation_id="verify_search_page",
+    summary="Search form and results, for people (HTML)",
+    response_class=HTMLResponse,
+)
+async def verify_search_page(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200, description="Number, name or USCC.")] = None,
+) -> Response:
+    service = _service(request)
+    query = (q or "").strip()
+    context: dict[str, Any] = {
+        "issuer": request.app.state.settings.issuer_name,
+        "q": query,
+        "results": [],
+        "more": False,
+        "message": None,
+    }
+    if not query:
+        return templates.TemplateResponse(request, "search.html", context)
+    number = normalise_certificate_number(query)
+    if number is not None and await service.certificate(number) is not None:
+        return RedirectResponse(f"/verify/{number}", status_code=303)
+    is_uscc = uscc_rules.is_valid(query)
+    try:
+        items, next_cursor = await service.search(
+            name=None if is_uscc else query,
+            uscc=query if is_uscc else None,
+            limit=SEARCH_LIMIT,
+            cursor=None,
+        )
+    except DomainError:
+        context["message"] = SHORT_QUERY
+        return templates.TemplateResponse(request, "search.html", context, status_code=422)
+    context["results"] = [{**item, **_labels(item)} for item in items]
+    context["more"] = next_cursor is not None
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+def too_many_requests_page(issuer: str, retry_after: int) -> bytes:
+    """The 429 page of the human pages (rendered without a request: the limiter answers)."""
+    title_zh, title_en = ERROR_TITLES[429]
+    return (
+        templates.get_template("error.html")
+        .render(
+            issuer=issuer,
+            status=429,
+            title_zh=title_zh,
+            title_en=title_en,
+            detail=f"请 {retry_after} 秒后再试。Try again in {retry_after} seconds.",
+            q=None,
+        )
+        .encode("utf-8")
+    )

@@ -1,0 +1,61 @@
+"""Public schemas: what anyone may see of a certificate (no ids, scores, users or contacts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from app.domain.enums import CertificateStatus, Grade
+from app.schemas.common import Line, ReadModel, StrictModel
+
+
+class PublicCertificate(ReadModel):
+    number: str = Field(examples=["ASC-2026-000042"])
+    status: CertificateStatus = Field(description="True at the moment of the request.")
+    grade: Grade
+    organisation_name: str = Field(examples=["珠海格力电器股份有限公司"])
+    organisation_name_en: str | None
+    organisation_address: str
+    uscc: str = Field(examples=["914403001922038216"])
+    scope: str
+    standard: Literal["GB/T 27922-2011"]
+    issued_on: date
+    expires_on: date
+    last_surveillance_on: date | None
+    superseded_by: str | None
+    issuer: str
+
+
+class PublicCertificatePage(ReadModel):
+    items: list[PublicCertificate]
+    next_cursor: str | None
+
+
+class VerifyItemIn(StrictModel):
+    number: Annotated[str, Line(64)]
+    organisation_name: Annotated[str, Line(300)] | None = None
+    uscc: Annotated[str, Line(40)] | None = None
+
+
+class VerifyRequest(StrictModel):
+    items: Annotated[list[VerifyItemIn], Field(min_length=1, max_length=100)]
+
+
+class VerifyResult(ReadModel):
+    number: str
+    found: bool
+    status: CertificateStatus | None
+    grade: Grade | None
+    valid: bool = Field(description="True only for an active certificate.")
+    organisation_matches: bool | None = Field(
+        description="null when neither organisation_name nor uscc was given; otherwise every "
+        "one given matches (the exact name, folded; the USCC)."
+    )
+    organisation_name: str | None
+    superseded_by: str | None
+
+
+class VerifyResponse(ReadModel):
+    results: list[VerifyResult]

@@ -1,0 +1,83 @@
+"""GET /public/v1/certificates/{number}: the public record, true at the moment of the request."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.support.api import Api, assert_problem
+from tests.support.workflow import Cast, Story
+
+PUBLIC_FIELDS = {
+    "number", "status", "grade", "organisation_name", "organisation_name_en",
+    "organisation_address", "uscc", "scope", "standard", "issued_on", "expires_on",
+    "last_surveillance_on", "superseded_by", "issuer",
+}  # fmt: skip
+
+
+async def test_lookup_forgiving_cacheable_and_true_now(api: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    issued = await story.certificate(total="96")
+    number = issued["number"]
+    response = await api.get(f"/public/v1/certificates/{number}")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == PUBLIC_FIELDS
+    assert body == {
+        "number": number,
+        "status": "active",
+        "grade": "five_star",
+        "organisation_name": issued["organisation"]["name"],
+        "organisation_name_en": issued["organisation"]["name_en"],
+        "organisation_address": issued["organisation"]["address"],
+        "uscc": issued["organisation"]["uscc"],
+        "scope": issued["scope"],
+        "standard": "GB/T 27922-2011",
+        "issued_on": "2026-11-23",
+        "expires_on": "2029-11-22",
+        "last_surveillance_on": None,
+        "superseded_by": None,
+        "issuer": api.app.state.settings.issuer_name,
+    }
+    assert response.headers["cache-control"] == "public, max-age=60"
+    assert response.headers["content-type"] == "application/json"
+    etag = response.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"')
+
+    for spelling in (
+        number.lower(),
+        f"  {number} ",
+        "ＡＳＣ－２０２６－０００００１",
+        "asc–2026–000001",
+    ):
+        again = await api.get(f"/public/v1/certificates/{spelling}")
+        assert again.status_code == 200, spelling
+        assert again.json() == body
+
+    cached = await api.get(f"/public/v1/certificates/{number}", headers={"If-None-Match": etag})
+    assert cached.status_code == 304 and cached.content == b""
+    assert cached.headers["etag"] == etag
+    weak = await api.get(
+        f"/public/v1/certificates/{number}", headers={"If-None-Match": f"W/{etag}"}
+    )
+    assert weak.status_code == 304
+
+    # a status change shows in the very next read, with a new entity tag
+    await story.ok(
+        "POST", f"/api/v1/certificates/{number}/suspend", cast.staff, json={"reason": "x"}
+    )
+    changed = await api.get(f"/public/v1/certificates/{number}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.json()["status"] == "suspended"
+    assert changed.headers["etag"] != etag
+
+    # past expires_on it reads expired before any job has run
+    api.clock.set_today(date(2029, 11, 23))
+    assert (await api.get(f"/public/v1/certificates/{number}")).json()["status"] == "expired"
+
+
+async def test_unknown_numbers_are_404(api: Api) -> None:
+    for number in ("ASC-2026-000404", "nonsense", "ASC-2026-0000001", "%", "ASC 2026 000001"):
+        response = await api.get(f"/public/v1/certificates/{number}")
+        assert_problem(response, 404, "certificate.not_found")
+        assert "cache-control" not in response.headers
+    assert_problem(await api.get("/public/v1/certificates/" + "A" * 65), 422, "request.validation")

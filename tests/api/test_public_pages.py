@@ -1,0 +1,83 @@
+"""The human pages /verify/{number} and /verify?q=: HTML, Chinese with English, no script."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.support.api import Api
+from tests.support.factories import make_certificate
+
+
+async def test_certificate_page(api: Api) -> None:
+    await make_certificate(
+        api.db,
+        name="珠海格力电器股份有限公司",
+        name_en="Gree Electric Appliances, Inc. of Zhuhai",
+        address="珠海市前山金鸡西路",
+        grade="five_star",
+        number="ASC-2026-000001",
+    )
+    response = await api.get("/verify/asc-2026-000001")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    html = response.text
+    for text in (
+        "珠海格力电器股份有限公司",
+        "Gree Electric Appliances, Inc. of Zhuhai",
+        "珠海市前山金鸡西路",
+        "有效",
+        "Valid",
+        "五星级",
+        "★★★★★",
+        "ASC-2026-000001",
+        "GB/T 27922-2011",
+        "2029-10-31",
+        'class="status active"',
+    ):
+        assert text in html, text
+    assert "<script" not in html.lower()
+    assert 'name="viewport"' in html
+
+    api.clock.set_today(date(2029, 11, 1))
+    expired = (await api.get("/verify/ASC-2026-000001")).text
+    assert "过期" in expired and "Expired" in expired and "本证书目前无效" in expired
+
+
+async def test_unknown_certificate_page_is_404_html(api: Api) -> None:
+    response = await api.get("/verify/ASC-2026-000404")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "未找到证书" in response.text and "Certificate not found" in response.text
+    assert "ASC-2026-000404" in response.text
+    long = await api.get("/verify/" + "x" * 80)
+    assert long.status_code == 422 and long.headers["content-type"].startswith("text/html")
+    missing = await api.get("/verify/a/b")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+
+
+async def test_search_page(api: Api) -> None:
+    await make_certificate(
+        api.db, name="华为技术有限公司", name_en="Huawei Technologies", number="ASC-2026-000001"
+    )
+    cert = await make_certificate(
+        api.db, name="深圳市华为终端有限公司", status="suspended", number="ASC-2026-000002"
+    )
+    empty = await api.get("/verify")
+    assert empty.status_code == 200 and 'name="q"' in empty.text
+    found = await api.get("/verify", params={"q": "华为"})
+    assert found.status_code == 200
+    html = found.text
+    assert html.index("ASC-2026-000001") < html.index("ASC-2026-000002")  # active first
+    assert "暂停" in html and "Suspended" in html
+    assert 'href="/verify/ASC-2026-000002"' in html
+    by_uscc = await api.get("/verify", params={"q": cert["uscc"]})
+    assert "ASC-2026-000002" in by_uscc.text and "ASC-2026-000001" not in by_uscc.text
+    none = await api.get("/verify", params={"q": "不存在的公司"})
+    assert "未找到相关证书" in none.text
+    redirect = await api.get("/verify", params={"q": " asc-2026-000001 "})
+    assert redirect.status_code == 303
+    assert redirect.headers["location"] == "/verify/ASC-2026-000001"
+    short = await api.get("/verify", params={"q": "华"})
+    assert short.status_code == 422 and "至少两个字符" in short.text
+    escaped = await api.get("/verify", params={"q": "<script>alert(1)</script>"})
+    assert "<script>alert" not in escaped.text and "&lt;script&gt;" in escaped.text

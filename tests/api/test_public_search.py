@@ -1,0 +1,171 @@
+"""GET /public/v1/certificates?name=|uscc=: substring search over the names printed on
+certificates, active first, stable pages — compared with a plain-Python oracle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.domain.text import fold
+from app.public import service as public_service
+from tests.support.api import Api, assert_problem
+from tests.support.factories import make_certificate
+
+CORPUS: list[tuple[str, str | None, str]] = [
+    ("华为技术有限公司", "Huawei Technologies Co., Ltd.", "active"),
+    ("深圳市华为终端有限公司", "Shenzhen Huawei Device Co., Ltd.", "suspended"),
+    ("珠海格力电器股份有限公司", "Gree Electric Appliances, Inc. of Zhuhai", "active"),
+    ("格力电器（武汉）有限公司", None, "expired"),
+    ("美的集团股份有限公司", "Midea Group Co., Ltd.", "active"),
+    ("广东美的制冷设备有限公司", "Guangdong Midea Refrigeration Equipment Co., Ltd.", "withdrawn"),
+    ("海尔智家股份有限公司", "Haier Smart Home Co., Ltd.", "active"),
+    ("青岛海尔空调器有限总公司", "Qingdao Haier Air Conditioner Co.", "superseded"),
+    ("杭州老板电器股份有限公司", "Hangzhou Robam Appliances Co., Ltd.", "active"),
+    ("宁波方太厨具有限公司", "Ningbo Fotile Kitchen Ware Co., Ltd.", "cancelled"),
+    ("深圳市科技电子有限公司", "Shenzhen Keji Electronics Co., Ltd.", "active"),
+    ("北京科技服务有限公司", "Beijing Technology Services Co., Ltd.", "active"),
+    ("上海科技发展有限公司", "Shanghai Technology Development Co., Ltd.", "suspended"),
+    ("广州科技贸易有限公司", "Guangzhou Technology Trading 100% Co., Ltd.", "active"),
+    ("丽丽丽家电维修有限公司", "Lili_Li Appliance Repair Co., Ltd.", "active"),
+    ("苏州科技科技有限公司", "Suzhou Keji Keji Co., Ltd.", "expired"),
+    ("TCL科技集团股份有限公司", "TCL Technology Group Corporation", "active"),
+    ("小米通讯技术有限公司", "Xiaomi Communications Co., Ltd.", "active"),
+    ("创维集团有限公司", "Skyworth Group Co., Ltd.", "active"),
+    ("海信视像科技股份有限公司", "Hisense Visual Technology Co., Ltd.", "active"),
+]
+
+
+@pytest.fixture
+async def corpus(api: Api) -> list[dict[str, Any]]:
+    made = []
+    for index, (name, name_en, status) in enumerate(CORPUS):
+        made.append(
+            await make_certificate(
+                api.db,
+                name=name,
+                name_en=name_en,
+                status=status,
+                number=f"ASC-2026-{index + 1:06d}",
+            )
+            | {"name_en": name_en, "status": status}
+        )
+    return made
+
+
+def oracle(corpus: list[dict[str, Any]], term: str) -> list[str]:
+    wanted = fold(term)
+    hits = [c for c in corpus if wanted in fold(c["name"]) + "\n" + fold(c["name_en"] or "")]
+    return [c["number"] for c in sorted(hits, key=lambda c: (c["status"] != "active", c["number"]))]
+
+
+async def search_all(api: Api, limit: int = 3, **params: str) -> list[str]:
+    numbers: list[str] = []
+    cursor = None
+    for _ in range(50):
+        query = {**params, "limit": str(limit)} | ({"cursor": cursor} if cursor else {})
+        response = await api.get("/public/v1/certificates", params=query)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page["items"]) <= limit
+        numbers += [item["number"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return numbers
+    raise AssertionError("paging did not end")
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["华为", "华为技术", "格力", "科技", "有限公司", "huawei", "HUAWEI", "Co., Ltd.",
+     "technology", "丽丽", "丽丽丽", "100%", "_l", "li_li", "（武汉）", "(武汉)", "ｔｃｌ",
+     "不存在", "zz", "科技科技"],
+)  # fmt: skip
+async def test_search_matches_the_oracle(api: Api, corpus: list[dict[str, Any]], term: str) -> None:
+    assert await search_all(api, name=term) == oracle(corpus, term)
+
+
+async def test_both_strategies_give_the_same_answers(
+    api: Api, corpus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for depth in (1, 4, 1000):  # walk too short (index answers), or long enough
+        monkeypatch.setattr(public_service, "WALK_DEPTH", depth)
+        for term in ("科技", "有限公司", "co", "华为", "海尔"):
+            assert await search_all(api, limit=2, name=term) == oracle(corpus, term), (depth, term)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+async def test_any_substring_is_found_like_the_oracle(
+    api: Api, corpus: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    source = data.draw(
+        st.sampled_from([c["name"] for c in corpus] + [c["name_en"] or "" for c in corpus])
+    )
+    start = data.draw(st.integers(0, max(0, len(source) - 2)))
+    length = data.draw(st.integers(2, 8))
+    term = source[start : start + length]
+    if len(fold(term)) < 2:
+        return
+    assert await search_all(api, limit=4, name=term) == oracle(corpus, term)
+
+
+async def test_active_first_then_by_number(api: Api, corpus: list[dict[str, Any]]) -> None:
+    items = (
+        await api.get("/public/v1/certificates", params={"name": "有限公司", "limit": 100})
+    ).json()
+    statuses = [i["status"] for i in items["items"]]
+    first_inactive = statuses.index(next(s for s in statuses if s != "active"))
+    assert all(s == "active" for s in statuses[:first_inactive])
+    assert all(s != "active" for s in statuses[first_inactive:])
+    assert items["next_cursor"] is None
+
+
+async def test_search_by_uscc_and_refusals(api: Api, corpus: list[dict[str, Any]]) -> None:
+    target = corpus[2]
+    page = (
+        await api.get("/public/v1/certificates", params={"uscc": target["uscc"].lower()})
+    ).json()
+    assert [i["number"] for i in page["items"]] == [target["number"]]
+    both = await api.get("/public/v1/certificates", params={"uscc": target["uscc"], "name": "美的"})
+    assert both.json()["items"] == []
+    assert_problem(await api.get("/public/v1/certificates"), 422, "request.validation")
+    for name in ("华", " a ", "x" * 101):
+        assert_problem(
+            await api.get("/public/v1/certificates", params={"name": name}),
+            422,
+            "request.validation",
+        )
+    assert_problem(
+        await api.get("/public/v1/certificates", params={"name": "科技", "cursor": "bad"}),
+        422,
+        "request.validation",
+    )
+    assert_problem(
+        await api.get("/public/v1/certificates", params={"name": "科技", "limit": 101}),
+        422,
+        "request.validation",
+    )
+    item = page["items"][0]
+    assert "id" not in item and "organisation_id" not in item and "final_score" not in item
+
+
+async def test_search_matches_the_snapshot_not_the_renamed_organisation(api: Api) -> None:
+    from tests.support.workflow import Cast, Story
+
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    cert = await story.certificate()
+    old_name = cert["organisation"]["name"]
+    await story.ok(
+        "PATCH",
+        f"/api/v1/organisations/{cert['organisation']['id']}",
+        cast.staff,
+        json={"name": "全新名称电器有限公司"},
+    )
+    assert await search_all(api, name=old_name[:6]) == [cert["number"]]
+    assert await search_all(api, name="全新名称") == []

@@ -1,0 +1,156 @@
+"""POST /public/v1/certificates/verify: up to 100 at once, one database round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.support.api import Api, assert_problem
+from tests.support.factories import make_certificate
+
+
+@pytest.fixture
+async def register(api: Api) -> dict[str, dict[str, Any]]:
+    return {
+        "active": await make_certificate(
+            api.db,
+            name="格力电器（武汉）有限公司",
+            name_en="Gree Electric (Wuhan) Co., Ltd.",
+            number="ASC-2026-000001",
+        ),
+        "suspended": await make_certificate(
+            api.db, name="美的集团", status="suspended", number="ASC-2026-000002"
+        ),
+        "superseded": await make_certificate(
+            api.db,
+            name="海尔智家",
+            status="superseded",
+            number="ASC-2023-000009",
+            superseded_by="ASC-2026-000003",
+            issued_on=date(2023, 5, 1),
+        ),
+    }
+
+
+async def test_results_in_input_order(api: Api, register: dict[str, dict[str, Any]]) -> None:
+    active, suspended, superseded = (
+        register["active"],
+        register["suspended"],
+        register["superseded"],
+    )
+    items = [
+        {"number": " asc-2026-000002 "},
+        {"number": "ASC-2026-000001", "organisation_name": "  格力电器(武汉)有限公司 "},
+        {"number": "ASC-2026-000001", "organisation_name": "GREE ELECTRIC (WUHAN) CO., LTD."},
+        {"number": "ASC-2026-000001", "organisation_name": "格力电器有限公司"},
+        {"number": "ASC-2026-000001", "uscc": active["uscc"].lower()},
+        {"number": "ASC-2026-000001", "uscc": suspended["uscc"]},
+        {
+            "number": "ASC-2026-000001",
+            "organisation_name": "格力电器（武汉）有限公司",
+            "uscc": suspended["uscc"],
+        },
+        {"number": "ASC-2023-000009"},
+        {"number": "ASC-2026-999999", "uscc": active["uscc"]},
+        {"number": "not a number"},
+        {"number": "ASC-2026-000002"},
+    ]
+    response = await api.post("/public/v1/certificates/verify", json={"items": items})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["number"] for r in results] == [
+        "ASC-2026-000002",
+        "ASC-2026-000001",
+        "ASC-2026-000001",
+        "ASC-2026-000001",
+        "ASC-2026-000001",
+        "ASC-2026-000001",
+        "ASC-2026-000001",
+        "ASC-2023-000009",
+        "ASC-2026-999999",
+        "not a number",
+        "ASC-2026-000002",
+    ]
+    assert results[0] == {
+        "number": "ASC-2026-000002",
+        "found": True,
+        "status": "suspended",
+        "grade": "four_star",
+        "valid": False,
+        "organisation_matches": None,
+        "organisation_name": "美的集团",
+        "superseded_by": None,
+    }
+    assert [r["organisation_matches"] for r in results[1:7]] == [
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert all(r["valid"] is True and r["status"] == "active" for r in results[1:7])
+    assert results[7]["status"] == "superseded" and results[7]["superseded_by"] == "ASC-2026-000003"
+    assert results[7]["valid"] is False
+    assert results[8] == {
+        "number": "ASC-2026-999999",
+        "found": False,
+        "status": None,
+        "grade": None,
+        "valid": False,
+        "organisation_matches": False,
+        "organisation_name": None,
+        "superseded_by": None,
+    }
+    assert results[9]["found"] is False and results[9]["organisation_matches"] is None
+    assert superseded["number"] == "ASC-2023-000009"
+
+
+async def test_one_round_trip_for_the_whole_batch(
+    api: Api, register: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = api.app.state.public.reader
+    calls: list[int] = []
+    original = reader.by_numbers
+
+    async def counting(numbers: list[str]) -> Any:
+        calls.append(len(numbers))
+        return await original(numbers)
+
+    monkeypatch.setattr(reader, "by_numbers", counting)
+    items = [{"number": f"ASC-2026-{n:06d}"} for n in range(1, 101)]
+    response = await api.post("/public/v1/certificates/verify", json={"items": items})
+    assert response.status_code == 200
+    assert calls == [100]
+    found = [r["number"] for r in response.json()["results"] if r["found"]]
+    assert found == ["ASC-2026-000001", "ASC-2026-000002"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"items": []},
+        {"items": [{"number": "ASC-2026-000001"}] * 101},
+        {"items": [{"number": 1}]},
+        {"items": [{"number": "ASC-2026-000001", "extra": True}]},
+        {"items": [{"number": "ASC-2026-000001", "uscc": None, "organisation_name": 5}]},
+        {"items": [{}]},
+        {"numbers": ["ASC-2026-000001"]},
+        {"items": [{"number": "x" * 65}]},
+    ],
+)
+async def test_invalid_batches_are_422(api: Api, body: dict[str, Any]) -> None:
+    assert_problem(
+        await api.post("/public/v1/certificates/verify", json=body), 422, "request.validation"
+    )
+
+
+async def test_malformed_json_is_400(api: Api) -> None:
+    response = await api.post(
+        "/public/v1/certificates/verify",
+        content=b'{"items": [',
+        headers={"content-type": "application/json"},
+    )
+    assert_problem(response, 400, "request.malformed_json")
