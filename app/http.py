@@ -84,6 +84,7 @@ _DESCRIPTIONS = {
     405: "Method not allowed (`request.method_not_allowed`).",
     409: "The request conflicts with the resource's state.",
     412: "Stale `If-Match` (`request.precondition_failed`).",
+    413: "The body is too large (`request.too_large`).",
     422: "Invalid input (`request.validation` with `errors`, or a more specific code).",
     429: "Too many requests (`request.rate_limited`); see `Retry-After`.",
     500: "Internal error (`server.error`); nothing of the failure leaks.",
@@ -98,7 +99,7 @@ def problems(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]
     """
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        description = described.get(f"s{status}", _DESCRIPTIONS[status])
+        description = described.get(f"s{status}") or _DESCRIPTIONS[status]
         out[status] = {
             "description": description,
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},

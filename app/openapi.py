@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from app.http import problems
 from app.problems import PROBLEM_MEDIA_TYPE, Problem
+from app.routers import public as public_routes
 
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 UNGUARDED = frozenset({"/healthz"})
@@ -40,6 +41,14 @@ def build(app: FastAPI) -> dict[str, Any]:
     components["Problem"] = problem_schema
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
+
+    def schema_of(model: type[BaseModel]) -> dict[str, str]:
+        model_schema = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
+        components.update(model_schema.pop("$defs", {}))
+        components[model.__name__] = model_schema
+        return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+    schema["paths"] = {**public_routes.openapi_paths(schema_of), **schema.get("paths", {})}
     for path, item in schema.get("paths", {}).items():
         for method in METHODS:
             operation = item.get(method)

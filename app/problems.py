@@ -106,15 +106,25 @@ def _loc(raw: Sequence[Any]) -> tuple[str | int, ...]:
     return tuple(p if isinstance(p, int) else str(p) for p in raw)
 
 
+MALFORMED_DETAIL = "the request body is not valid JSON"
+VALIDATION_DETAIL = "the request is not valid; see errors"
+
+
+def invalid_request(raw: Sequence[Any], *, prefix: tuple[str, ...] = ()) -> ProblemResponse:
+    """pydantic's errors as the problem of api.md: 400 for a body that is not JSON, else 422
+    ``request.validation`` with every error located (``prefix`` places them: body, query)."""
+    if any(e.get("type") == "json_invalid" for e in raw):
+        return problem(400, "request.malformed_json", MALFORMED_DETAIL)
+    errors = [
+        FieldError((*prefix, *_loc(e.get("loc", ()))), str(e.get("msg", "invalid"))) for e in raw
+    ]
+    return problem(422, "request.validation", VALIDATION_DETAIL, errors=errors)
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    raw = exc.errors()
-    if any(e.get("type") == "json_invalid" for e in raw):
-        detail = "the request body is not valid JSON"
-        return _respond(request, problem(400, "request.malformed_json", detail), detail)
-    errors = [FieldError(_loc(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in raw]
-    detail = "the request is not valid; see errors"
-    response = problem(422, "request.validation", detail, errors=errors)
+    response = invalid_request(exc.errors())
+    detail = MALFORMED_DETAIL if response.status_code == 400 else VALIDATION_DETAIL
     return _respond(request, response, detail)
 
 

@@ -107,8 +107,10 @@ def settings(backend: Backend) -> Settings:
 @pytest.fixture
 async def app(db: Database, settings: Settings, clock: FixedClock) -> AsyncIterator[FastAPI]:
     application = create_app(settings, clock=clock, db=db)
-    yield application
-    await close_public(application)
+    try:
+        yield application
+    finally:
+        await close_public(application)
 
 
 @pytest.fixture

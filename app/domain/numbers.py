@@ -57,14 +57,19 @@ def parse_certificate_number(text: str) -> CertificateNumber | None:
     return CertificateNumber(match[1], int(match[2]), int(match[3]))
 
 
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def _forgive(text: str) -> str:
     # NFKC folds full-width letters, digits, hyphen and the ideographic space to ASCII.
     folded = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
-    return "".join(c.upper() if c.isascii() else c for c in folded)
+    return folded.translate(_ASCII_UPPER)
 
 
 def normalise_certificate_number(text: str) -> str | None:
     """The canonical number a person meant (``asc－2026－000042　`` → ``ASC-2026-000042``)."""
+    if _NUMBER.fullmatch(text) and not text.endswith("000000"):
+        return text  # already canonical: the common case of machines verifying in bulk
     number = parse_certificate_number(_forgive(text))
     if number is None:
         return None

@@ -7,8 +7,8 @@ cached in the process, so a change is visible in the very next read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 import orjson
 
@@ -24,16 +24,29 @@ from app.public.queries import After, PublicRow, Reader
 from app.public.search import MAX_TERM, MIN_TERM, term
 
 STANDARD = "GB/T 27922-2011"
-# Matches are first looked for among this many certificates in public order: a common term
-# (科技, "technology") fills a page there at once, however many rows an index would return.
-WALK_DEPTH = 1000
+# stored value → member, a dictionary lookup (cheaper than the enum's call on the hot path)
+_STATUS = {s.value: s for s in CertificateStatus}
+# Matches are first looked for by walking the public order (an index-only scan on
+# PostgreSQL): a common term (科技, "technology") fills a page at once there, however many rows
+# an index would have to fetch and sort. The first walk also measures how common the term is:
+# a term that is common enough gets a longer walk, any other goes to the index, whose cost
+# grows with the number of matches (performance.md: decide in code, not by the planner's
+# estimate of a LIKE).
+WALK_DEPTH = 3000
+WALK_MAX_DEPTH = 60_000
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyItem:
-    number: str
-    organisation_name: str | None = None
-    uscc: str | None = None
+class VerifyItem(Protocol):
+    """One item of a batch (the request model's items are used as they are)."""
+
+    @property
+    def number(self) -> str: ...
+
+    @property
+    def organisation_name(self) -> str | None: ...
+
+    @property
+    def uscc(self) -> str | None: ...
 
 
 class PublicService:
@@ -42,11 +55,13 @@ class PublicService:
         self.clock = clock
         self.issuer = issuer
 
-    def view(self, row: PublicRow) -> dict[str, Any]:
-        status = effective_status(CertificateStatus(row.status), row.expires_on, self.clock.today())
+    def view(self, row: PublicRow, today: date | None = None) -> dict[str, Any]:
+        """The public record, with the status true ``today`` (the clock's, by default)."""
+        today = today or self.clock.today()
+        status = effective_status(_STATUS[row.status], row.expires_on, today)
         return {
             "number": row.number,
-            "status": status.value,
+            "status": status,  # a str enum: orjson writes its value
             "grade": row.grade,
             "organisation_name": row.organisation_name,
             "organisation_name_en": row.organisation_name_en,
@@ -82,9 +97,7 @@ class PublicService:
             if wanted is not None:
                 rows = [r for r in rows if wanted in _key(r)]
         elif wanted is not None:
-            rows = await self.reader.walk(wanted, after, WALK_DEPTH, limit + 1)
-            if len(rows) <= limit:  # not a common term: ask the index for all its matches
-                rows = await self.reader.indexed(wanted, after, limit + 1)
+            rows = await self._by_name(wanted, after, limit + 1)
         else:
             raise Unprocessable(
                 "request.validation",
@@ -96,44 +109,59 @@ class PublicService:
         if len(rows) > limit:
             last = page[-1]
             next_cursor = encode_cursor(int(last.status != CertificateStatus.ACTIVE), last.number)
-        return [self.view(r) for r in page], next_cursor
+        today = self.clock.today()
+        return [self.view(r, today) for r in page], next_cursor
+
+    async def _by_name(self, wanted: str, after: After | None, want: int) -> list[PublicRow]:
+        rows = await self.reader.walk(wanted, after, WALK_DEPTH, want)
+        if len(rows) >= want:
+            return rows
+        again = self.reader.walk_again_from
+        if again is not None and len(rows) >= again:  # one row in WALK_DEPTH / len(rows) matches
+            depth = min(WALK_MAX_DEPTH, 5 * WALK_DEPTH * want // (2 * len(rows)))
+            rows = await self.reader.walk(wanted, after, depth, want)
+            if len(rows) >= want:
+                return rows
+        return await self.reader.indexed(wanted, after, want)
 
     async def verify(self, items: Sequence[VerifyItem]) -> list[dict[str, Any]]:
         """One round trip for the whole batch; results in input order."""
         canonical = [normalise_certificate_number(i.number) for i in items]
         wanted = sorted({c for c in canonical if c is not None})
         rows = {r.number: r for r in await self.reader.by_numbers(wanted)} if wanted else {}
+        today = self.clock.today()
         return [
-            self._result(item, rows.get(c) if c else None, c)
+            _result(item, rows.get(c) if c else None, c, today)
             for item, c in zip(items, canonical, strict=True)
         ]
 
-    def _result(
-        self, item: VerifyItem, row: PublicRow | None, canonical: str | None
-    ) -> dict[str, Any]:
-        asked = item.organisation_name is not None or item.uscc is not None
-        if row is None:
-            return {
-                "number": canonical or item.number.strip(),
-                "found": False,
-                "status": None,
-                "grade": None,
-                "valid": False,
-                "organisation_matches": False if asked else None,
-                "organisation_name": None,
-                "superseded_by": None,
-            }
-        status = effective_status(CertificateStatus(row.status), row.expires_on, self.clock.today())
+
+def _result(
+    item: VerifyItem, row: PublicRow | None, canonical: str | None, today: date
+) -> dict[str, Any]:
+    asked = item.organisation_name is not None or item.uscc is not None
+    if row is None:
         return {
-            "number": row.number,
-            "found": True,
-            "status": status.value,
-            "grade": row.grade,
-            "valid": status is CertificateStatus.ACTIVE,
-            "organisation_matches": _matches(item, row) if asked else None,
-            "organisation_name": row.organisation_name,
-            "superseded_by": row.superseded_by,
+            "number": canonical or item.number.strip(),
+            "found": False,
+            "status": None,
+            "grade": None,
+            "valid": False,
+            "organisation_matches": False if asked else None,
+            "organisation_name": None,
+            "superseded_by": None,
         }
+    status = effective_status(_STATUS[row.status], row.expires_on, today)
+    return {
+        "number": row.number,
+        "found": True,
+        "status": status,  # a str enum: orjson writes its value
+        "grade": row.grade,
+        "valid": status is CertificateStatus.ACTIVE,
+        "organisation_matches": _matches(item, row) if asked else None,
+        "organisation_name": row.organisation_name,
+        "superseded_by": row.superseded_by,
+    }
 
 
 def _matches(item: VerifyItem, row: PublicRow) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from app.domain.enums import CertificateStatus, Grade
-from app.schemas.common import Line, ReadModel, StrictModel
+from app.schemas.common import ReadModel, StrictModel
 
 
 class PublicCertificate(ReadModel):
@@ -33,10 +33,19 @@ class PublicCertificatePage(ReadModel):
     next_cursor: str | None
 
 
+# Checked inside pydantic-core (a batch of 100 is validated on the hot path): bounded, and no
+# control character at all (NUL included).
+_NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+
+
+def _lookup_text(max_length: int) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=max_length, pattern=_NO_CONTROL)
+
+
 class VerifyItemIn(StrictModel):
-    number: Annotated[str, Line(64)]
-    organisation_name: Annotated[str, Line(300)] | None = None
-    uscc: Annotated[str, Line(40)] | None = None
+    number: Annotated[str, _lookup_text(64)]
+    organisation_name: Annotated[str, _lookup_text(300)] | None = None
+    uscc: Annotated[str, _lookup_text(40)] | None = None
 
 
 class VerifyRequest(StrictModel):

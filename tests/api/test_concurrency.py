@@ -29,10 +29,12 @@ async def other(api: Api) -> AsyncIterator[Api]:
     db = Database.from_settings(settings)
     app = create_app(settings, clock=api.clock, db=db)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield Api(app=app, client=client, clock=api.clock, db=db)
-    await close_public(app)
-    await db.dispose()
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield Api(app=app, client=client, clock=api.clock, db=db)
+    finally:
+        await close_public(app)
+        await db.dispose()
 
 
 async def _scalar(db: Database, sql: str) -> object:

@@ -33,9 +33,11 @@ def instance(api: Api) -> Callable[..., Any]:
         settings: Settings = api.app.state.settings.model_copy(update=update)
         app = create_app(settings, clock=api.clock, db=api.db)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
-        await close_public(app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                yield c
+        finally:
+            await close_public(app)
 
     return make
 
