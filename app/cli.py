@@ -1,4 +1,4 @@
-"""The ``starcert`` command: serve, migrate, create-admin, housekeeping."""
+"""The ``starcert`` command: serve, migrate, create-admin, housekeeping, demo-data."""
 
 from __future__ import annotations
 
@@ -97,6 +97,42 @@ def cmd_housekeeping(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    import time
+
+    from app.clock import Clock
+    from app.demo import load
+
+    settings = _settings()
+    if args.certificates < 1:
+        sys.exit("starcert: --certificates must be at least 1")
+
+    async def run() -> tuple[load.Plan, dict[str, int]]:
+        existing = await load.count_certificates(settings)
+        if existing:
+            sys.exit(
+                f"starcert: the register already holds {existing} certificates; "
+                "demo data goes into an empty one"
+            )
+        plan = load.Plan(
+            certificates=args.certificates,
+            today=Clock(settings.zone).today(),
+            prefix=settings.certificate_prefix,
+            seed=args.seed,
+        )
+        await load.load(settings, plan)
+        return plan, await load.status_counts(settings)
+
+    started = time.perf_counter()
+    plan, statuses = asyncio.run(run())
+    seconds = time.perf_counter() - started
+    print(  # noqa: T201
+        f"loaded {plan.certificates} certificates ({len(plan.renewals)} renewals) "
+        f"in {seconds:.1f} s: " + ", ".join(f"{k} {v}" for k, v in statuses.items())
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="starcert", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(idempotent; safe to run from cron on several hosts)",
     )
     chores.set_defaults(func=cmd_housekeeping)
+
+    demo = sub.add_parser("demo-data", help="load a realistic demo register into an empty database")
+    demo.add_argument("--certificates", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=27922)
+    demo.set_defaults(func=cmd_demo_data)
     return parser
 
 

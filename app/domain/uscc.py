@@ -64,17 +64,31 @@ def is_valid(text: str) -> bool:
     )
 
 
-def _organisation_code(rng: random.Random) -> str:
-    if rng.randrange(10) < 7:  # seven in ten get a numeric GB 11714 organisation code
-        body = "".join(rng.choice(string.digits) for _ in range(8))
-    else:  # codes issued since 2015 start with "MA"
-        body = "MA" + "".join(rng.choice(ALPHABET) for _ in range(6))
+def _with_organisation_check(body: str) -> str:
+    """An 8-character GB 11714 organisation code body with its check character."""
     total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body + {10: "X", 11: "0"}.get(check, str(check))
 
 
+def _organisation_code(rng: random.Random) -> str:
+    if rng.randrange(10) < 7:  # seven in ten get a numeric GB 11714 organisation code
+        body = "".join(rng.choice(string.digits) for _ in range(8))
+    else:  # codes issued since 2015 start with "MA"
+        body = "MA" + "".join(rng.choice(ALPHABET) for _ in range(6))
+    return _with_organisation_check(body)
+
+
 def generate(rng: random.Random) -> str:
     """A realistic valid code: "9" + type + real division + organisation code + check."""
     first17 = "9" + rng.choice(_TYPES) + rng.choice(DIVISIONS) + _organisation_code(rng)
+    return first17 + check_character(first17)
+
+
+def compose(division: str, serial: int) -> str:
+    """A valid enterprise code for a division and a serial number (0..99,999,999), the same
+    for the same inputs: distinct serials give distinct codes (bulk demo data)."""
+    if len(division) != 6 or not division.isdigit() or not 0 <= serial < 10**8:
+        raise ValueError("a 6-digit division and a serial of at most 8 digits")
+    first17 = "91" + division + _with_organisation_check(f"{serial:08d}")
     return first17 + check_character(first17)

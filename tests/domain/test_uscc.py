@@ -99,3 +99,19 @@ def test_generated_codes_validate_and_any_one_change_breaks_them(
     other = data.draw(st.sampled_from(ALPHABET).filter(lambda c: c != code[position]))
     changed = code[:position] + other + code[position + 1 :]
     assert not is_valid(changed)
+
+
+@pytest.mark.parametrize("serial", [0, 1, 42, 12_345_678, 99_999_999])
+def test_compose_gives_valid_distinct_codes(serial: int) -> None:
+    code = uscc.compose("440305", serial)
+    assert uscc.is_valid(code)
+    assert code.startswith("91440305")
+    assert code != uscc.compose("440305", (serial + 1) % 10**8)
+
+
+@pytest.mark.parametrize(
+    ("division", "serial"), [("4403", 1), ("44030X", 1), ("440305", 10**8), ("440305", -1)]
+)
+def test_compose_refuses_bad_parts(division: str, serial: int) -> None:
+    with pytest.raises(ValueError, match="division"):
+        uscc.compose(division, serial)

@@ -1,0 +1,1 @@
+"""``starcert demo-data``: a realistic register for demonstrations and the benchmark."""
