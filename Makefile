@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install run migrate test lint typecheck lockcheck browser clean
+.PHONY: install run migrate test lint typecheck lockcheck browser wrk bench bench-quick clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -33,8 +33,8 @@ run: migrate
 	$(BIN)/starcert serve
 
 lint: install
-	$(BIN)/ruff check app tests migrations
-	$(BIN)/ruff format --check app tests migrations
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests migrations bench
 
 typecheck: install
 	$(BIN)/mypy
@@ -62,6 +62,20 @@ test: lockcheck lint typecheck browser
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage report --include='app/domain/*' --fail-under=100
 	$(BIN)/coverage report --format=total | sed 's/^/total app coverage: /;s/$$/ %/'
+
+# The benchmark of the public read path (bench/run.py): PostgreSQL with 1,000,000 certificates
+# and SQLite with 100,000, each against a raw ceiling measured in the same run. BENCH_ARGS
+# passes options through, e.g. `make bench BENCH_ARGS="--db postgresql"`.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  { echo "wrk is needed: apt-get install wrk"; exit 1; }
+
+bench: install wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-quick: install wrk
+	$(BIN)/python -m bench.run --certificates 100000 --seconds 5 --rounds 1 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .coverage
