@@ -2,8 +2,7 @@
 
 The service is async end to end (performance.md: on two cores the sync engine in the thread
 pool was the slowest stack). SQLAlchemy's async ORM serves every write and the staff API;
-the hot public read paths borrow the driver connection from the same pool
-(``Database.driver_connection``) and run the fixed statements of ``app.public.queries``.
+the hot public read paths use the driver's own pool (``app.public.queries``).
 
 SQLite: WAL, foreign keys on, a busy timeout, and SQLAlchemy emitting BEGIN itself so that a
 writing session starts with ``BEGIN IMMEDIATE`` (it takes the write lock at once, so two
@@ -13,8 +12,6 @@ writers queue instead of failing half-way) while a reading one starts a plain ``
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event, text
@@ -50,16 +47,6 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
-
-    @asynccontextmanager
-    async def driver_connection(self) -> AsyncIterator[Any]:
-        """Borrow a pooled connection's driver object (asyncpg or aiosqlite) for raw reads.
-
-        No transaction is begun: each statement runs on its own (autocommit reads).
-        """
-        async with self.engine.connect() as conn:
-            fairy = await conn.get_raw_connection()
-            yield fairy.driver_connection
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.domain.errors import PreconditionFailed
-from app.problems import PROBLEM_MEDIA_TYPE, Problem
+from app.domain.errors import DomainError, FieldError, PreconditionFailed
+from app.problems import PROBLEM_MEDIA_TYPE, problem
 
 
 def _refuse_constant(name: str) -> Any:
@@ -59,6 +61,9 @@ IfMatchHeader = Annotated[
 ]
 
 
+_VERSION_TAG = re.compile(r'"([0-9]{1,10})"')
+
+
 def expected_version(if_match: str | None) -> int | None:
     """The version an ``If-Match`` header asks for; None when absent or ``*``.
 
@@ -67,8 +72,9 @@ def expected_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     for tag in (t.strip() for t in if_match.split(",")):
-        if len(tag) >= 3 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit():
-            return int(tag[1:-1])
+        match = _VERSION_TAG.fullmatch(tag)
+        if match is not None:
+            return int(match[1])
     raise PreconditionFailed(
         "request.precondition_failed", f"If-Match {if_match!r} does not name a version"
     )
@@ -107,4 +113,74 @@ def problems(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]
     return out
 
 
-PROBLEM_SCHEMA = Problem
+# --- text the database cannot store -----------------------------------------------------
+
+
+class RefuseNulMiddleware:
+    """A NUL in the path or the query string is 422 before anything reads it (api.md: "a NUL
+    character in text → 422"); PostgreSQL text cannot hold one, so it must never reach a
+    statement. Bodies are checked by their schemas."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")
+        ):
+            response = problem(
+                422,
+                "request.validation",
+                "the request is not valid; see errors",
+                errors=[
+                    FieldError(
+                        ("query" if "\x00" not in scope["path"] else "path",),
+                        "text must not contain a NUL character",
+                    )
+                ],
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class TooLarge(DomainError):
+    status = 413
+    title = "Content too large"
+
+
+class BodyLimitMiddleware:
+    """Reads no more of a body than ``max_bytes`` (413 ``request.too_large``): refused at once
+    on its Content-Length, or as soon as a streamed body passes the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise TooLarge("request.too_large", self._detail)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    @property
+    def _detail(self) -> str:
+        return f"the request body is larger than {self.max_bytes} bytes"
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await problem(413, "request.too_large", self._detail)(scope, receive, send)

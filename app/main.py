@@ -15,6 +15,7 @@ from app import openapi, problems
 from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import Database
+from app.http import BodyLimitMiddleware, RefuseNulMiddleware
 from app.metrics import Metrics, MetricsMiddleware
 from app.problems import PROBLEM_MEDIA_TYPE
 from app.public.queries import reader_for
@@ -49,6 +50,7 @@ after-sales service under GB/T 27922-2011 《商品售后服务评价体系》.
 Every error is `application/problem+json` with a stable `code`.
 """
 
+MAX_BODY_BYTES = 1 << 20
 TAGS = [
     {"name": "users", "description": "Users, roles and API keys (admin)."},
     {"name": "rubrics", "description": "The GB/T 27922-2011 scoring rubrics."},
@@ -127,6 +129,10 @@ def create_app(
     app.include_router(audits.router)
     app.include_router(certificates.router)
     app.include_router(events.router)
+    app.add_middleware(RefuseNulMiddleware)
+    # read no more of a body than any request needs; the largest is a batch verify of 100
+    # items, under 50 KB (dossier uploads will bring their own limit)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
         RateLimitMiddleware,
         limiter=limiter,

@@ -13,6 +13,7 @@ from fastapi import Query
 from app.domain.errors import FieldError, Unprocessable
 
 T = TypeVar("T")
+MAX_KEY = 2_147_483_647
 
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).", examples=[20])]
 CursorQuery = Annotated[
@@ -37,7 +38,7 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
     if (
         not isinstance(key, list)
         or len(key) != len(types)
-        or not all(type(v) is t for v, t in zip(key, types, strict=True))
+        or not all(type(v) is t and _in_bounds(v) for v, t in zip(key, types, strict=True))
     ):
         raise Unprocessable(
             "request.validation",
@@ -45,6 +46,14 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
             errors=[FieldError(("query", "cursor"), "invalid cursor")],
         )
     return tuple(key)
+
+
+def _in_bounds(value: object) -> bool:
+    """What a cursor may hold: the keys this service gives out, never a value that the
+    database would refuse (an id beyond int4, a control character in text)."""
+    if isinstance(value, int):
+        return 0 <= value <= MAX_KEY
+    return isinstance(value, str) and len(value) <= 64 and value.isprintable()
 
 
 def paginate(

@@ -8,10 +8,12 @@ here, so no handler elsewhere builds an error body.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -135,6 +137,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         code, detail = "request.not_found", "no such resource"
     elif exc.status_code == 405:
         code, detail = "request.method_not_allowed", "method not allowed here"
+    elif exc.status_code == 413:
+        code, detail = "request.too_large", "the request body is too large"
     else:
         phrase = HTTPStatus(exc.status_code).phrase
         code = "request." + phrase.lower().replace(" ", "_").replace("-", "_")
@@ -172,7 +176,18 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(IntegrityError, _integrity_error)
-    for unavailable in (OperationalError, InterfaceError, ConnectionError, TimeoutError):
+    # the ORM's errors, and those of the drivers the public read path uses directly
+    for unavailable in (
+        OperationalError,
+        InterfaceError,
+        ConnectionError,
+        TimeoutError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.TooManyConnectionsError,
+        asyncpg.CannotConnectNowError,
+        sqlite3.OperationalError,
+    ):
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(DBAPIError, _server_error)
     app.add_exception_handler(Exception, _server_error)

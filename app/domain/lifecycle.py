@@ -129,6 +129,15 @@ def application_transition(
     return target
 
 
+def application_follows_audit(status: ApplicationStatus) -> bool:
+    """Whether an initial audit's end (stage 1 failed, refused) still moves its application.
+
+    A withdrawn application is final: its audit can still be ended (a failed stage 1, a
+    refusal) without touching it; certifying it stays impossible (the transition refuses).
+    """
+    return status is not ApplicationStatus.WITHDRAWN
+
+
 def audit_transition(kind: AuditKind, status: AuditStatus, action: AuditAction) -> AuditStatus:
     """The status of an audit of ``kind`` after ``action``, or ``audit.invalid_transition``."""
     target = AUDIT_TRANSITIONS[kind].get((status, action))

@@ -85,7 +85,11 @@ class Reader(Protocol):
         """Matches found through the trigram index, then sorted in public order."""
         ...
 
-    async def by_uscc(self, uscc: str, after: After | None, limit: int) -> list[PublicRow]: ...
+    async def by_uscc(
+        self, uscc: str, term: str | None, after: After | None, limit: int
+    ) -> list[PublicRow]:
+        """An organisation's certificates, narrowed to a name term when one is given."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -122,8 +126,8 @@ PG = {
         f" SELECT {_COLS} FROM hits ORDER BY {_ORDER} LIMIT $2"
     ),
     "by_uscc": (
-        f"SELECT {_COLS} FROM certificates WHERE organisation_uscc = $1 {{after}}"
-        f" ORDER BY {_ORDER} LIMIT $2"
+        f"SELECT {_COLS} FROM certificates WHERE organisation_uscc = $1"
+        f" AND search_key LIKE $2 ESCAPE '\\' {{after}} ORDER BY {_ORDER} LIMIT $3"
     ),
 }
 
@@ -131,6 +135,10 @@ PG = {
 def _pg(name: str, after: After | None, *, slot: int = 4) -> str:
     clause = _PG_AFTER.replace("$4", f"${slot}").replace("$5", f"${slot + 1}")
     return PG[name].format(after=clause if after else "")
+
+
+def _name_pattern(term: str | None) -> str:
+    return like_pattern(term) if term is not None else "%"
 
 
 def _after_args(after: After | None) -> tuple[Any, ...]:
@@ -188,9 +196,11 @@ class PostgresReader:
         sql = _pg("bigrams", after)
         return await self._fetch(sql, bigrams(term), like_pattern(term), limit, *_after_args(after))
 
-    async def by_uscc(self, uscc: str, after: After | None, limit: int) -> list[PublicRow]:
-        sql = _pg("by_uscc", after, slot=3)
-        return await self._fetch(sql, uscc, limit, *_after_args(after))
+    async def by_uscc(
+        self, uscc: str, term: str | None, after: After | None, limit: int
+    ) -> list[PublicRow]:
+        sql = _pg("by_uscc", after)
+        return await self._fetch(sql, uscc, _name_pattern(term), limit, *_after_args(after))
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -225,7 +235,8 @@ SQLITE = {
         f" ORDER BY (c.status <> 'active'), c.number LIMIT ?"
     ),
     "by_uscc": (
-        f"SELECT {_C_COLS} FROM certificates c WHERE c.organisation_uscc = ? {{after}}"
+        f"SELECT {_C_COLS} FROM certificates c WHERE c.organisation_uscc = ?"
+        f" AND c.search_key LIKE ? ESCAPE '\\' {{after}}"
         f" ORDER BY (c.status <> 'active'), c.number LIMIT ?"
     ),
 }
@@ -294,8 +305,10 @@ class SqliteReader:
         args = (query, like_pattern(term), *_after_args(after), limit)
         return await self._fetch(_sq("indexed", after, table), *args)
 
-    async def by_uscc(self, uscc: str, after: After | None, limit: int) -> list[PublicRow]:
-        args = (uscc, *_after_args(after), limit)
+    async def by_uscc(
+        self, uscc: str, term: str | None, after: After | None, limit: int
+    ) -> list[PublicRow]:
+        args = (uscc, _name_pattern(term), *_after_args(after), limit)
         return await self._fetch(_sq("by_uscc", after), *args)
 
     async def close(self) -> None:

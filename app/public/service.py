@@ -18,7 +18,7 @@ from app.domain.enums import CertificateStatus
 from app.domain.errors import FieldError, Unprocessable
 from app.domain.lifecycle import effective_status
 from app.domain.numbers import normalise_certificate_number
-from app.domain.text import fold, search_key
+from app.domain.text import fold
 from app.pagination import decode_cursor, encode_cursor
 from app.public.queries import After, PublicRow, Reader
 from app.public.search import MAX_TERM, MIN_TERM, term
@@ -93,9 +93,7 @@ class PublicService:
         after = _after(cursor)
         wanted = _name_term(name) if name is not None else None
         if uscc is not None:
-            rows = await self.reader.by_uscc(uscc_rules.normalise(uscc), after, limit + 1)
-            if wanted is not None:
-                rows = [r for r in rows if wanted in _key(r)]
+            rows = await self.reader.by_uscc(uscc_rules.normalise(uscc), wanted, after, limit + 1)
         elif wanted is not None:
             rows = await self._by_name(wanted, after, limit + 1)
         else:
@@ -173,10 +171,6 @@ def _matches(item: VerifyItem, row: PublicRow) -> bool:
         if given not in names:
             return False
     return item.uscc is None or uscc_rules.normalise(item.uscc) == row.organisation_uscc
-
-
-def _key(row: PublicRow) -> str:
-    return search_key(row.organisation_name, row.organisation_name_en)
 
 
 def _name_term(name: str) -> str:

@@ -8,6 +8,7 @@ from app.deps import authorize
 from app.domain.enums import Role
 from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
 from app.models import Audit
+from app.pagination import CursorQuery, LimitQuery
 from app.schemas.audits import (
     AuditCreate,
     AuditRead,
@@ -19,7 +20,7 @@ from app.schemas.audits import (
     score_sheet_read,
 )
 from app.schemas.certificates import DecisionCreate, DecisionRead, certificate_read
-from app.schemas.common import MAX_INT
+from app.schemas.common import MAX_INT, Page
 from app.services import audits, certificates, corrective_actions, decisions, score_sheets
 from app.services.context import Context
 
@@ -121,9 +122,14 @@ async def submit_score_sheet(
     summary="Every revision of the audit's score sheet, oldest first",
     responses=problems(404, s403=NOT_ON_TEAM),
 )
-async def list_score_sheets(audit_id: AuditId, ctx: Readers) -> list[ScoreSheetRead]:
-    enterprise_type, sheets = await score_sheets.list_sheets(ctx, audit_id)
-    return [score_sheet_read(s, score_sheets.rescore(s, enterprise_type)) for s in sheets]
+async def list_score_sheets(
+    audit_id: AuditId, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+) -> Page[ScoreSheetRead]:
+    enterprise_type, sheets, next_cursor = await score_sheets.list_sheets(
+        ctx, audit_id, limit=limit, cursor=cursor
+    )
+    items = [score_sheet_read(s, score_sheets.rescore(s, enterprise_type)) for s in sheets]
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -158,9 +164,15 @@ async def complete_audit(
     summary="Corrective actions opened by the recommended sheet's special deductions",
     responses=problems(404, s403=NOT_ON_TEAM),
 )
-async def list_corrective_actions(audit_id: AuditId, ctx: Readers) -> list[CorrectiveActionRead]:
-    rows = await corrective_actions.list_for_audit(ctx, audit_id)
-    return [CorrectiveActionRead.model_validate(a) for a in rows]
+async def list_corrective_actions(
+    audit_id: AuditId, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+) -> Page[CorrectiveActionRead]:
+    rows, next_cursor = await corrective_actions.list_for_audit(
+        ctx, audit_id, limit=limit, cursor=cursor
+    )
+    return Page(
+        items=[CorrectiveActionRead.model_validate(a) for a in rows], next_cursor=next_cursor
+    )
 
 
 @router.post(

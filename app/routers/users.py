@@ -104,8 +104,11 @@ async def create_api_key(user_id: UserId, body: ApiKeyCreate, ctx: AdminCtx) -> 
     summary="A user's API keys (never their tokens)",
     responses=problems(404, 422),
 )
-async def list_api_keys(user_id: UserId, ctx: AdminCtx) -> list[ApiKeyRead]:
-    return [ApiKeyRead.model_validate(k) for k in await users.list_api_keys(ctx, user_id)]
+async def list_api_keys(
+    user_id: UserId, ctx: AdminCtx, limit: LimitQuery = 20, cursor: CursorQuery = None
+) -> Page[ApiKeyRead]:
+    rows, next_cursor = await users.list_api_keys(ctx, user_id, limit=limit, cursor=cursor)
+    return Page(items=[ApiKeyRead.model_validate(k) for k in rows], next_cursor=next_cursor)
 
 
 @router.delete(

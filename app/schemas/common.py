@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
@@ -73,15 +73,17 @@ class Text(GroupedMetadata):
             yield AfterValidator(_single_line)
 
 
+NUMBER_LIMIT = Decimal(1_000_000)  # beyond any score, point or person-day
+
+
 def _json_number_in(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError("expected a number, not a boolean")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError("expected a finite number")
-        return value
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+        if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
+            raise ValueError(f"expected a finite number below {NUMBER_LIMIT}")
+        return number
     raise ValueError("expected a JSON number")
 
 
@@ -123,7 +125,20 @@ def _require_string(value: object) -> object:
 JsonDate = Annotated[date, Strict(False), BeforeValidator(_require_string)]
 """A ``YYYY-MM-DD`` string (JSON has no date type, so this one field kind is parsed)."""
 
-JsonDateTime = Annotated[AwareDatetime, Strict(False), BeforeValidator(_require_string)]
+
+def _representable_in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("outside the range of dates") from exc
+
+
+JsonDateTime = Annotated[
+    AwareDatetime,
+    Strict(False),
+    BeforeValidator(_require_string),
+    AfterValidator(_representable_in_utc),
+]
 """An RFC 3339 timestamp with its offset."""
 
 

@@ -167,14 +167,21 @@ async def list_applications(
     return paginate(rows, limit, lambda a: (a.id,))
 
 
+def follow_audit(
+    ctx: Context, application: Application, action: ApplicationAction, *, reason: str
+) -> None:
+    """Move an application as its initial audit ends, unless it was withdrawn meanwhile."""
+    if lifecycle.application_follows_audit(ApplicationStatus(application.status)):
+        move(ctx, application, action, reason=reason)
+
+
 def move(
     ctx: Context, application: Application, action: ApplicationAction, *, reason: str | None = None
 ) -> None:
     """Apply a legal move of the application state machine and queue its event."""
     before = application.status
     application.status = lifecycle.application_transition(ApplicationStatus(before), action)
-    if reason is not None or action in (ApplicationAction.REJECT, ApplicationAction.WITHDRAW):
-        application.status_reason = reason
+    application.status_reason = reason  # the reason of the latest move, or none
     application.bump(ctx.clock.now())
     ctx.record(
         "application",

@@ -210,7 +210,7 @@ async def stage1(
     transition(ctx, audit, action, reason=body.notes)
     if not passed and audit.application_id is not None:
         application = await applications.get_or_raise(ctx, audit.application_id, for_update=True)
-        applications.move(
+        applications.follow_audit(
             ctx, application, ApplicationAction.RETURN_TO_ACCEPTED, reason="stage 1 failed"
         )
     await ctx.commit()

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import func, select
 
 from app.domain.enums import CorrectiveActionStatus, Role
 from app.domain.errors import Forbidden, InvalidTransition, NotFound
 from app.models import CorrectiveAction
+from app.pagination import decode_cursor, paginate
 from app.services import audits
 from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
 
-async def list_for_audit(ctx: Context, audit_id: int) -> Sequence[CorrectiveAction]:
+async def list_for_audit(
+    ctx: Context, audit_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[CorrectiveAction], str | None]:
     audit = await audits.get_visible(ctx, audit_id)
+    after = decode_cursor(cursor, int)
     query = (
         select(CorrectiveAction)
         .where(CorrectiveAction.audit_id == audit.id)
         .order_by(CorrectiveAction.id)
+        .limit(limit + 1)
     )
-    return (await ctx.session.execute(query)).scalars().all()
+    if after is not None:
+        query = query.where(CorrectiveAction.id > after[0])
+    rows = (await ctx.session.execute(query)).scalars().all()
+    return paginate(rows, limit, lambda a: (a.id,))
 
 
 async def count_open(ctx: Context, audit_id: int) -> int:

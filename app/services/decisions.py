@@ -13,6 +13,7 @@ from app.domain.enums import (
     DecisionOutcome,
     Grade,
 )
+from app.domain.errors import Conflict
 from app.domain.lifecycle import ApplicationAction, AuditAction, CertificateAction
 from app.models import Audit, Certificate, Decision, ScoreSheet
 from app.schemas.certificates import DecisionCreate
@@ -79,11 +80,20 @@ async def _initial(
     assert audit.application_id is not None
     application = await applications.get_or_raise(ctx, audit.application_id, for_update=True)
     if grade is None:
-        applications.move(ctx, application, ApplicationAction.REFUSE, reason=reason)
+        applications.follow_audit(ctx, application, ApplicationAction.REFUSE, reason=reason)
         return None
     lifecycle.application_transition(
         ApplicationStatus(application.status), ApplicationAction.CERTIFY
     )
+    # checked at acceptance, and again now: two applications of one organisation and type
+    # may both have been accepted, and only one certificate may be live (domain.md §4)
+    if await applications.holds_live_certificate(
+        ctx, application.organisation_id, application.enterprise_type
+    ):
+        raise Conflict(
+            "application.not_eligible",
+            "the organisation already holds a live certificate of this type",
+        )
     organisation = await organisations.get_or_raise(ctx, application.organisation_id)
     certificate = await certificates.issue(
         ctx,
@@ -105,7 +115,7 @@ async def _live_certificate(ctx: Context, audit: Audit, *, renewing: bool) -> Ce
         await ctx.session.execute(
             select(Certificate)
             .where(Certificate.id == audit.certificate_id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
     ).scalar_one()
@@ -140,6 +150,7 @@ async def _surveillance(
         certificates.move(ctx, certificate, CertificateAction.SUSPEND, reason=reason)
     certificate.surveillances_done += 1
     certificate.last_surveillance_on = today
+    certificate.employee_count = audit.employee_count  # the last count known (api.md, audits)
     certificate.next_surveillance_due, certificate.recertification_due = dates.after_surveillance(
         certificate.valid_from, certificate.expires_on, certificate.surveillances_done
     )

@@ -83,7 +83,12 @@ async def append(session: AsyncSession, pending: Sequence[PendingEvent]) -> None
     if not pending:
         return
     head = (
-        await session.execute(select(EventChain).where(EventChain.id == CHAIN_ID).with_for_update())
+        await session.execute(
+            select(EventChain)
+            .where(EventChain.id == CHAIN_ID)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     ).scalar_one()
     for item in pending:
         event = Event(
@@ -115,27 +120,31 @@ VERIFY_BATCH = 2000
 
 
 async def verify(session: AsyncSession) -> Verification:
-    """Walk the whole chain in id order, recomputing every hash.
+    """Walk the chain in id order up to its head, recomputing every hash.
 
     An edited row breaks its own hash; a deleted row leaves a gap in the ids (ids follow the
     chain without gaps) and breaks the next row's ``prev_hash``; a reordered pair breaks both;
-    rows missing from the end disagree with the chain head.
+    rows missing from the end disagree with the head. The head is read first, so events
+    appended while the walk runs are simply not part of this check.
     """
+    head = (await session.execute(select(EventChain).where(EventChain.id == CHAIN_ID))).scalar_one()
+    last_id, last_hash = head.last_event_id, head.last_hash
     expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
-    while True:
+    while expected_id <= last_id:
         batch = (
             (
                 await session.execute(
                     select(Event)
-                    .where(Event.id >= expected_id)
+                    .where(Event.id >= expected_id, Event.id <= last_id)
                     .order_by(Event.id)
                     .limit(VERIFY_BATCH)
-                    .execution_options(populate_existing=True)
                 )
             )
             .scalars()
             .all()
         )
+        if not batch:
+            break
         for event in batch:
             checked += 1
             if (
@@ -146,10 +155,7 @@ async def verify(session: AsyncSession) -> Verification:
                 return Verification(False, checked, min(event.id, expected_id))
             expected_id, prev_hash = event.id + 1, event.hash
         session.expunge_all()
-        if len(batch) < VERIFY_BATCH:
-            break
-    head = (await session.execute(select(EventChain).where(EventChain.id == CHAIN_ID))).scalar_one()
-    if head.last_event_id != expected_id - 1 or head.last_hash != prev_hash:
+    if expected_id - 1 != last_id or prev_hash != last_hash:
         return Verification(False, checked, expected_id)
     return Verification(True, checked, None)
 

@@ -68,7 +68,7 @@ async def run(db: Database, settings: Settings, clock: Clock) -> Report:
                         .where(_due(today, settings), Certificate.id > last_id)
                         .order_by(Certificate.id)
                         .limit(BATCH)
-                        .with_for_update(skip_locked=True)
+                        .with_for_update(skip_locked=True, key_share=True)
                     )
                 )
                 .scalars()

@@ -12,6 +12,7 @@ from app.domain.enums import EnterpriseType, SpecialDeductionCategory
 from app.domain.errors import NotFound
 from app.domain.lifecycle import AuditAction
 from app.models import ScoreSheet, ScoreSheetItem
+from app.pagination import decode_cursor, paginate
 from app.schemas.audits import ScoreSheetCreate
 from app.services import audits
 from app.services.context import Context
@@ -107,20 +108,23 @@ async def submit(
     return sheet, result
 
 
-async def list_sheets(ctx: Context, audit_id: int) -> tuple[str, Sequence[ScoreSheet]]:
+async def list_sheets(
+    ctx: Context, audit_id: int, *, limit: int, cursor: str | None
+) -> tuple[str, Sequence[ScoreSheet], str | None]:
+    """The audit's revisions, oldest first, a page at a time (with its enterprise type)."""
     audit = await audits.get_visible(ctx, audit_id)
-    rows = (
-        (
-            await ctx.session.execute(
-                select(ScoreSheet)
-                .where(ScoreSheet.audit_id == audit.id)
-                .order_by(ScoreSheet.revision)
-            )
-        )
-        .scalars()
-        .all()
+    after = decode_cursor(cursor, int)
+    query = (
+        select(ScoreSheet)
+        .where(ScoreSheet.audit_id == audit.id)
+        .order_by(ScoreSheet.revision)
+        .limit(limit + 1)
     )
-    return audit.enterprise_type, rows
+    if after is not None:
+        query = query.where(ScoreSheet.revision > after[0])
+    rows = (await ctx.session.execute(query)).scalars().all()
+    page, next_cursor = paginate(rows, limit, lambda s: (s.revision,))
+    return audit.enterprise_type, page, next_cursor
 
 
 async def get_sheet(ctx: Context, audit_id: int, revision: int) -> tuple[str, ScoreSheet]:

@@ -176,10 +176,16 @@ async def add_api_key(
     return key, token.token
 
 
-async def list_api_keys(ctx: Context, user_id: int) -> Sequence[ApiKey]:
+async def list_api_keys(
+    ctx: Context, user_id: int, *, limit: int, cursor: str | None
+) -> tuple[list[ApiKey], str | None]:
     await get_or_raise(ctx, user_id)
-    query = select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id)
-    return (await ctx.session.execute(query)).scalars().all()
+    after = decode_cursor(cursor, int)
+    query = select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id).limit(limit + 1)
+    if after is not None:
+        query = query.where(ApiKey.id > after[0])
+    rows = (await ctx.session.execute(query)).scalars().all()
+    return paginate(rows, limit, lambda k: (k.id,))
 
 
 async def revoke_api_key(ctx: Context, key_id: int) -> None:

@@ -231,3 +231,71 @@ async def test_list_and_roles(api: Api) -> None:
         403,
         "auth.forbidden",
     )
+
+
+async def test_withdrawing_during_the_audit_lets_the_audit_end(api: Api) -> None:
+    from decimal import Decimal
+
+    from tests.support.workflow import indicators, sheet
+
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    # withdrawn before stage 1: a failed stage 1 ends the audit, the application stays withdrawn
+    first = await story.accepted_application()
+    audit = await story.audit(application_id=first["id"])
+    await story.ok("POST", f"/api/v1/applications/{first['id']}/withdraw", cast.staff)
+    assert (await story.stage1(audit["id"], "failed"))["status"] == "stage1_failed"
+    assert (await story.ok("GET", f"/api/v1/applications/{first['id']}", cast.staff))[
+        "status"
+    ] == "withdrawn"
+    # withdrawn after scoring: no grant (nothing to certify), a refusal ends the audit
+    second = await story.accepted_application()
+    audit = await story.audit(application_id=second["id"])
+    await story.stage1(audit["id"])
+    rubric = await indicators(api, cast.staff, "production")
+    await story.score(audit["id"], sheet(rubric, total=Decimal(90)))
+    await story.complete(audit["id"])
+    await story.ok("POST", f"/api/v1/applications/{second['id']}/withdraw", cast.staff)
+    grant = await api.post(
+        f"/api/v1/audits/{audit['id']}/decision",
+        cast.committee,
+        json={"outcome": "grant", "reason": "x"},
+    )
+    assert_problem(grant, 409, "application.invalid_transition")
+    refused = await story.decide(audit["id"], "refuse", reason="申请已撤回")
+    assert refused["certificate"] is None
+    assert (await story.ok("GET", f"/api/v1/audits/{audit['id']}", cast.staff))[
+        "status"
+    ] == "decided"
+    assert (await story.ok("GET", f"/api/v1/applications/{second['id']}", cast.staff))[
+        "status"
+    ] == "withdrawn"
+
+
+async def test_only_one_of_two_accepted_applications_is_certified(api: Api) -> None:
+    from decimal import Decimal
+
+    from tests.support.workflow import indicators, sheet
+
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    org = await story.organisation()
+    rubric = await indicators(api, cast.staff, "production")
+    audits = []
+    for _ in range(2):
+        app = await story.ok(
+            "POST", "/api/v1/applications", cast.staff, 201, json=application_body(org["id"])
+        )
+        await story.ok("POST", f"/api/v1/applications/{app['id']}/accept", cast.staff)
+        audit = await story.audit(application_id=app["id"])
+        await story.stage1(audit["id"])
+        await story.score(audit["id"], sheet(rubric, total=Decimal(90)))
+        await story.complete(audit["id"])
+        audits.append(audit["id"])
+    await story.decide(audits[0])
+    second = await api.post(
+        f"/api/v1/audits/{audits[1]}/decision",
+        cast.committee,
+        json={"outcome": "grant", "reason": "x"},
+    )
+    assert_problem(second, 409, "application.not_eligible")

@@ -237,7 +237,7 @@ async def test_completion_and_visibility(api: Api, story: Story, cast: Cast) -> 
     )
     completed = await story.complete(audit["id"])
     assert completed["status"] == "completed" and completed["recommended_revision"] == 1
-    actions = await story.ok("GET", f"{audit_url}/corrective-actions", cast.auditor)
+    actions = (await story.ok("GET", f"{audit_url}/corrective-actions", cast.auditor))["items"]
     assert [a["status"] for a in actions] == ["open", "open"]
     assert_problem(
         await api.post(

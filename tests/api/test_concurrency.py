@@ -111,7 +111,11 @@ async def test_parallel_score_sheets_number_revisions_without_gaps(api: Api, oth
     )
     assert [r.status_code for r in responses] == [201] * 10, [r.text for r in responses]
     assert sorted(r.json()["revision"] for r in responses) == list(range(1, 11))
-    stored = (await api.get(f"/api/v1/audits/{audit['id']}/score-sheets", cast.staff)).json()
+    stored = (
+        await api.get(
+            f"/api/v1/audits/{audit['id']}/score-sheets", cast.staff, params={"limit": 100}
+        )
+    ).json()["items"]
     assert [s["revision"] for s in stored] == list(range(1, 11))
     # each revision holds the sheet that was submitted as it
     by_revision = {r.json()["revision"]: r.json()["final_score"] for r in responses}
@@ -194,3 +198,36 @@ async def test_parallel_housekeeping_runs_act_once(api: Api) -> None:
     assert (await api.get("/api/v1/events/verify", cast.admin)).json()["intact"] is True
     again = await housekeeping.run(api.db, settings, api.clock)
     assert sum(again.done.values()) == 0
+
+
+async def test_an_admin_changing_a_user_while_the_user_works_does_not_deadlock(
+    api: Api, other: Api
+) -> None:
+    """The user row is locked FOR NO KEY UPDATE: an event naming the user as its actor can
+    still be inserted (its foreign key takes a key-share lock on that row)."""
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    number = (await story.certificate())["number"]
+    url = f"/api/v1/certificates/{number}"
+
+    async def admin_edits() -> list[int]:
+        codes = []
+        for n in range(12):
+            roles = ["staff"] if n % 2 else ["staff", "auditor"]
+            response = await other.patch(
+                f"/api/v1/users/{cast.staff.id}", cast.admin, json={"roles": roles}
+            )
+            codes.append(response.status_code)
+        return codes
+
+    async def staff_works() -> list[int]:
+        codes = []
+        for n in range(12):
+            action = "suspend" if n % 2 == 0 else "reinstate"
+            response = await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"})
+            codes.append(response.status_code)
+        return codes
+
+    edits, work = await asyncio.gather(admin_edits(), staff_works())
+    assert set(edits) == {200} and set(work) == {200}, (edits, work)
+    assert (await api.get("/api/v1/events/verify", cast.admin)).json()["intact"] is True

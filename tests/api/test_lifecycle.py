@@ -279,3 +279,28 @@ async def test_staff_status_moves(api: Api) -> None:
         ("certificate.suspended", "投诉调查", cast.staff.id),
         ("certificate.cancelled", "企业注销", cast.staff.id),
     ]
+
+
+async def test_the_last_known_employee_count_is_the_default(api: Api) -> None:
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    number = (await story.certificate())["number"]  # application: 1,200 employees
+    api.clock.set_today(date(2027, 10, 1))
+    plan = {"kind": "surveillance", "certificate_number": number, "lead_auditor_id": cast.lead.id,
+            "team_member_ids": [cast.auditor.id], "planned_start": "2027-10-10",
+            "planned_end": "2027-10-11"}  # fmt: skip
+    first = await story.ok(
+        "POST", "/api/v1/audits", cast.staff, 201, json=plan | {"employee_count": 12000}
+    )
+    assert (first["employee_count"], first["person_days"]) == (12000, 8.5)  # 25 / 3, half up
+    from decimal import Decimal
+
+    from tests.support.workflow import indicators, sheet
+
+    rubric = await indicators(api, cast.staff, "production")
+    await story.score(first["id"], sheet(rubric, total=Decimal(90)))
+    await story.complete(first["id"])
+    await story.decide(first["id"])
+    api.clock.set_today(date(2028, 10, 1))
+    second = await story.ok("POST", "/api/v1/audits", cast.staff, 201, json=plan)
+    assert second["employee_count"] == 12000

@@ -169,3 +169,19 @@ async def test_search_matches_the_snapshot_not_the_renamed_organisation(api: Api
     )
     assert await search_all(api, name=old_name[:6]) == [cert["number"]]
     assert await search_all(api, name="全新名称") == []
+
+
+async def test_uscc_and_name_narrow_together_with_paging(api: Api) -> None:
+    from datetime import date
+
+    from tests.support.workflow import Cast, Story
+
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    first = await story.certificate()
+    api.clock.set_today(date(2029, 6, 1))
+    second = (await story.recertify(first["number"]))["certificate"]
+    uscc = first["organisation"]["uscc"]
+    both = await search_all(api, limit=1, uscc=uscc, name=first["organisation"]["name"][:4])
+    assert both == [second["number"], first["number"]]  # active first, then the superseded
+    assert await search_all(api, limit=1, uscc=uscc, name="不存在") == []

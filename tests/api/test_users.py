@@ -200,7 +200,7 @@ async def test_deactivating_a_user_revokes_its_keys_at_once(api: Api) -> None:
         401,
         "auth.unauthenticated",
     )
-    keys = (await api.get(f"/api/v1/users/{staff.id}/api-keys", admin)).json()
+    keys = (await api.get(f"/api/v1/users/{staff.id}/api-keys", admin)).json()["items"]
     assert all(k["revoked_at"] == "2026-11-23T02:00:00Z" for k in keys) and len(keys) == 2
     revoked = await events(api.db, action="api_key.revoked")
     assert [e["reason"] for e in revoked] == ["user deactivated", "user deactivated"]
@@ -231,7 +231,7 @@ async def test_api_key_lifecycle(api: Api) -> None:
     assert key["expires_at"] == "2026-11-24T02:00:00Z"
     bearer = {"Authorization": f"Bearer {key['token']}"}
     assert (await api.get("/api/v1/me", headers=bearer)).json()["id"] == staff.id
-    listed = (await api.get(f"/api/v1/users/{staff.id}/api-keys", admin)).json()
+    listed = (await api.get(f"/api/v1/users/{staff.id}/api-keys", admin)).json()["items"]
     assert all("token" not in k for k in listed)
     assert key["token"] not in str(await snapshot(api.db))  # stored only as a hash
     [event] = await events(api.db, action="api_key.created", entity_id=str(key["id"]))

@@ -140,11 +140,18 @@ async def test_from_application_to_certificate(api: Api) -> None:
     # earlier revisions stay readable and unchanged
     assert await story.ok("GET", f"{audit_url}/score-sheets/1", cast.staff) == rev1
     listed = await story.ok("GET", f"{audit_url}/score-sheets", cast.committee)
-    assert [s["revision"] for s in listed] == [1, 2]
+    assert [s["revision"] for s in listed["items"]] == [1, 2]
+    assert listed["next_cursor"] is None
+    first = await story.ok("GET", f"{audit_url}/score-sheets", cast.staff, params={"limit": 1})
+    assert [s["revision"] for s in first["items"]] == [1]
+    rest = await story.ok(
+        "GET", f"{audit_url}/score-sheets", cast.staff, params={"cursor": first["next_cursor"]}
+    )
+    assert [s["revision"] for s in rest["items"]] == [2]
 
     completed = await story.complete(audit["id"])
     assert completed["status"] == "completed" and completed["recommended_revision"] == 2
-    [action] = await story.ok("GET", f"{audit_url}/corrective-actions", cast.staff)
+    [action] = (await story.ok("GET", f"{audit_url}/corrective-actions", cast.staff))["items"]
     assert action["status"] == "open" and action["category"] == "legal"
 
     api.clock.set_today(date(2026, 12, 15))

@@ -272,3 +272,10 @@ def test_housekeeping_reasons_say_why() -> None:
 def test_housekeeping_refuses_negative_periods(change: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="negative"):
         housekeeping(**change)
+
+
+@pytest.mark.parametrize("status", list(ApplicationStatus))
+def test_only_a_withdrawn_application_stops_following_its_audit(status: ApplicationStatus) -> None:
+    from app.domain.lifecycle import application_follows_audit
+
+    assert application_follows_audit(status) is (status is not ApplicationStatus.WITHDRAWN)

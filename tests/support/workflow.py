@@ -197,7 +197,7 @@ class Story:
 
     async def close_all(self, audit_id: int) -> None:
         url = f"/api/v1/audits/{audit_id}/corrective-actions"
-        for action in await self.ok("GET", url, self.cast.staff):
+        for action in (await self.ok("GET", url, self.cast.staff, params={"limit": 100}))["items"]:
             if action["status"] == "open":
                 await self.ok(
                     "POST",
