@@ -210,7 +210,6 @@ class PostgresReader:
 
 # --- SQLite (aiosqlite) ----------------------------------------------------------------
 
-SQLITE_MMAP_BYTES = 1 << 30
 _SQ_AFTER = "AND ((c.status <> 'active'), c.number) > (?, ?)"
 SQLITE = {
     "by_number": f"SELECT {_C_COLS} FROM certificates c WHERE c.number = ?",
@@ -273,8 +272,6 @@ class SqliteReader:
                     conn = await aiosqlite.connect(self._path, isolation_level=None)
                     await conn.execute("PRAGMA query_only = ON")
                     await conn.execute("PRAGMA busy_timeout = 5000")
-                    # read through the OS page cache: no copy, shared by every connection
-                    await conn.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
                     self._all.append(conn)
                     return conn
         return await self._idle.get()

@@ -167,7 +167,7 @@ def _matches(item: VerifyItem, row: PublicRow) -> bool:
     and full-/half-width folding) and the USCC."""
     if item.organisation_name is not None:
         given = fold(item.organisation_name)
-        names = {fold(row.organisation_name), fold(row.organisation_name_en or "")}
+        names = {fold(row.organisation_name), fold(row.organisation_name_en or "")} - {""}
         if given not in names:
             return False
     return item.uscc is None or uscc_rules.normalise(item.uscc) == row.organisation_uscc

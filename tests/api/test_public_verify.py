@@ -56,6 +56,7 @@ async def test_results_in_input_order(api: Api, register: dict[str, dict[str, An
         {"number": "ASC-2026-999999", "uscc": active["uscc"]},
         {"number": "not a number"},
         {"number": "ASC-2026-000002"},
+        {"number": "ASC-2026-000002", "organisation_name": "   "},  # no English name to match
     ]
     response = await api.post("/public/v1/certificates/verify", json={"items": items})
     assert response.status_code == 200, response.text
@@ -71,6 +72,7 @@ async def test_results_in_input_order(api: Api, register: dict[str, dict[str, An
         "ASC-2023-000009",
         "ASC-2026-999999",
         "not a number",
+        "ASC-2026-000002",
         "ASC-2026-000002",
     ]
     assert results[0] == {
@@ -105,6 +107,7 @@ async def test_results_in_input_order(api: Api, register: dict[str, dict[str, An
         "superseded_by": None,
     }
     assert results[9]["found"] is False and results[9]["organisation_matches"] is None
+    assert results[11]["organisation_matches"] is False
     assert superseded["number"] == "ASC-2023-000009"
 
 

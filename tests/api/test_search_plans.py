@@ -1,0 +1,125 @@
+"""The shape of the public search statements at scale: each class of term is answered by an
+index, never by a scan of the table (issue: national-register scale).
+
+A register of 30,000 demo certificates is loaded and analysed, so the plans are those of a
+table the planner does not consider small; the terms are picked by their frequency in it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from app.demo import load
+from app.public.queries import PG, SQLITE, _pg, _sq
+from app.public.search import bigrams, fts_query, like_pattern, uses_trigrams
+from app.public.service import WALK_DEPTH
+from tests.support.api import Api
+
+ROWS = 30_000
+
+
+async def _keys(api: Api) -> list[str]:
+    async with api.db.engine.connect() as conn:
+        rows = (await conn.exec_driver_sql("SELECT search_key FROM certificates")).all()
+    return [r[0] for r in rows]
+
+
+def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [plan]
+    for child in plan.get("Plans", []):
+        out += _nodes(child)
+    return out
+
+
+async def _explain_pg(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(url, server_settings={"plan_cache_mode": "force_custom_plan"})
+    try:
+        raw = await conn.fetchval("EXPLAIN (FORMAT JSON) " + sql, *args)
+    finally:
+        await conn.close()
+    return _nodes(json.loads(raw)[0]["Plan"])
+
+
+async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
+    settings = api.app.state.settings
+    await load.load(settings, load.Plan(ROWS, date(2026, 11, 23), "ASC", seed=3))
+    keys = await _keys(api)
+    bigram_counts = Counter(b for k in keys for b in {k[i : i + 2] for i in range(len(k) - 1)})
+    common = "科技"
+    assert bigram_counts[common] > ROWS // 5  # a very common word
+    two = min(
+        (
+            b
+            for b, n in bigram_counts.items()
+            if 20 <= n <= 60 and all("\u4e00" <= c <= "\u9fff" for c in b)
+        ),
+        key=lambda b: abs(bigram_counts[b] - 40),
+    )
+    absent = "子北电小"
+    assert not any(absent in k for k in keys)
+    assert not uses_trigrams(two) and uses_trigrams(absent)
+
+    if api.db.is_sqlite:
+        path = settings.database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(path) as conn:
+            conn.execute("ANALYZE")
+
+            def plan(sql: str, *args: Any) -> str:
+                return " | ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+
+            walk = plan(SQLITE["walk"].format(after=""), WALK_DEPTH, like_pattern(common), 21)
+            assert "COVERING INDEX ix_certificates_search_walk" in walk, walk
+            for term, table in ((two, "certificate_search"), (absent, "certificate_search_words")):
+                words = table.endswith("words")
+                found = plan(
+                    _sq("indexed", None, table),
+                    fts_query(term, double=not words),
+                    like_pattern(term),
+                    21,
+                )
+                assert f"SCAN {table} VIRTUAL TABLE INDEX" in found, found
+                assert "SEARCH c USING INTEGER PRIMARY KEY" in found, found
+        return
+
+    url = settings.database_url
+    walk = await _explain_pg(url, _pg("walk", None), like_pattern(common), WALK_DEPTH, 21)
+    kinds = {n["Node Type"] for n in walk}
+    assert "Seq Scan" not in kinds
+    assert any(
+        n.get("Index Name") == "ix_certificates_public_order"
+        and n["Node Type"] in {"Index Only Scan", "Index Scan"}
+        for n in walk
+    ), walk
+    two_plan = await _explain_pg(
+        url, PG["bigrams"].format(after=""), bigrams(two), like_pattern(two), 21
+    )
+    absent_plan = await _explain_pg(url, _pg("trigrams", None, slot=3), like_pattern(absent), 21)
+    for nodes, index in ((two_plan, "ix_certificates_search_bigrams"),
+                         (absent_plan, "ix_certificates_search_trigrams")):  # fmt: skip
+        assert "Seq Scan" not in {n["Node Type"] for n in nodes}, nodes
+        assert any(
+            n["Node Type"] == "Bitmap Index Scan" and n.get("Index Name") == index for n in nodes
+        ), nodes
+
+    # and the service takes those paths: the common term is answered by the walk alone
+    calls: list[str] = []
+    reader = api.app.state.public.reader
+    for name in ("walk", "indexed"):
+        original = getattr(reader, name)
+
+        async def spy(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls.append(_name)
+            return await _original(*args)
+
+        setattr(reader, name, spy)
+    for term, expected in ((common, ["walk"]), (absent, ["walk", "indexed"])):
+        calls.clear()
+        response = await api.get("/public/v1/certificates", params={"name": term})
+        assert response.status_code == 200
+        assert calls == expected, (term, calls)
