@@ -129,6 +129,8 @@ def create_app(
     app.include_router(audits.router)
     app.include_router(certificates.router)
     app.include_router(events.router)
+    # added first, so innermost: only the exception middleware and the router lie below it
+    app.add_middleware(public_routes.LookupFastPath)
     app.add_middleware(RefuseNulMiddleware)
     # read no more of a body than any request needs; the largest is a batch verify of 100
     # items, under 50 KB (dossier uploads will bring their own limit)

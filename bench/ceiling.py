@@ -1,7 +1,9 @@
 """The raw ceiling: a bare ASGI callable with the driver's own pool and orjson, doing the
-same lookup and the same batch as the service — the same statements through the same thin
-pool wrapper (``app.public.queries``), the same JSON shape — with no framework, validation,
-rate limiter or metrics. Served like the service: ``uvicorn bench.ceiling:app``."""
+same lookup and the same batch as the service — the same statements (``app.public.queries``),
+the same JSON shape — with no framework, validation, rate limiter, metrics or fair gate.
+On PostgreSQL it is a bare asyncpg pool with the service's pool options; on SQLite, where
+the driver has no pool, the service's few aiosqlite connections. Served like the service:
+``uvicorn bench.ceiling:app``."""
 
 from __future__ import annotations
 
@@ -9,11 +11,44 @@ import json
 import os
 from typing import Any
 
+import asyncpg
 import orjson
+from sqlalchemy.engine import make_url
 
-from app.public.queries import PublicRow, Reader, reader_for
+from app.public.queries import PG, PublicRow, SqliteReader, pool_options
 
-_reader: Reader | None = None
+POOL_SIZE = 10
+
+
+class BarePostgres:
+    """The lookups on a bare asyncpg pool: no gate, no wrapper."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def by_number(self, number: str) -> PublicRow | None:
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(PG["by_number"], number)
+        return PublicRow(*row) if row is not None else None
+
+    async def by_numbers(self, numbers: list[str]) -> list[PublicRow]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(PG["by_numbers"], numbers)
+        return [PublicRow(*r) for r in rows]
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+async def _open(url: str) -> BarePostgres | SqliteReader:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return SqliteReader(parsed.database or ":memory:", pool_size=POOL_SIZE)
+    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    return BarePostgres(await asyncpg.create_pool(dsn, **pool_options(POOL_SIZE)))
+
+
+_reader: BarePostgres | SqliteReader | None = None
 
 
 def _view(row: PublicRow) -> dict[str, Any]:
@@ -58,7 +93,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                _reader = reader_for(os.environ["BENCH_DATABASE_URL"], pool_size=10)
+                _reader = await _open(os.environ["BENCH_DATABASE_URL"])
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if _reader is not None:

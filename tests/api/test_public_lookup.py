@@ -81,3 +81,23 @@ async def test_unknown_numbers_are_404(api: Api) -> None:
         assert_problem(response, 404, "certificate.not_found")
         assert "cache-control" not in response.headers
     assert_problem(await api.get("/public/v1/certificates/" + "A" * 65), 422, "request.validation")
+
+
+async def test_the_fast_path_and_the_route_answer_alike(api: Api) -> None:
+    """GET goes through ``LookupFastPath``; HEAD and a long number through the route."""
+    cast = await Cast.hire(api)
+    number = (await Story(api, cast).certificate(total="96"))["number"]
+    path = f"/public/v1/certificates/{number}"
+    got = await api.get(path)
+    head = await api.request("HEAD", path)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("etag", "cache-control", "content-type", "content-length", "ratelimit-limit"):
+        assert head.headers[name] == got.headers[name], name
+    assert int(got.headers["content-length"]) == len(got.content)
+    missing = await api.request("HEAD", "/public/v1/certificates/ASC-2026-000404")
+    assert missing.status_code == 404
+    # a trailing segment is no lookup: the router answers
+    assert_problem(await api.get(f"{path}/events"), 404, "request.not_found")
+    assert (await api.get("/public/v1/certificates/")).status_code == 307  # to the search
+    metrics = (await api.get("/metrics")).text
+    assert 'route="/public/v1/certificates/{number}"' in metrics
