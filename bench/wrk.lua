@@ -4,7 +4,16 @@ local lines = {}
 for line in io.lines(os.getenv("BENCH_INPUT")) do lines[#lines + 1] = line end
 local method = os.getenv("BENCH_METHOD") or "GET"
 local path = os.getenv("BENCH_PATH") or "/"
-math.randomseed(os.time())
+-- each wrk thread has its own Lua state: give each its own seed, or they would all send the
+-- same sequence of requests
+local counter = 0
+setup = function(thread)
+  counter = counter + 1
+  thread:set("thread_id", counter)
+end
+init = function(args)
+  math.randomseed(os.time() * 1000 + (thread_id or 0))
+end
 
 request = function()
   local line = lines[math.random(#lines)]
