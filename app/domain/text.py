@@ -9,9 +9,16 @@ import unicodedata
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
+def exact_form(text: str) -> str:
+    """The form a batch verify compares names in: "exact name — after trimming and
+    full-width/half-width folding" (NFKC, which maps full-width letters, digits and
+    brackets to their half-width forms), and nothing more: case and inner spacing count."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def fold(text: str) -> str:
-    """The form two names are compared in: "exact name after trimming and full-width/
-    half-width folding" — NFKC, case-folded, whitespace runs collapsed to one space, trimmed.
+    """The form a search compares text in: NFKC, case-folded, whitespace runs collapsed to
+    one space, trimmed, so a search finds what people mean as the same words.
 
     NFKC runs again after casefold because casefolding can produce text that NFKC would
     still change; ``fold`` is idempotent.

@@ -18,7 +18,7 @@ from app.domain.enums import CertificateStatus
 from app.domain.errors import FieldError, Unprocessable
 from app.domain.lifecycle import effective_status
 from app.domain.numbers import normalise_certificate_number
-from app.domain.text import fold
+from app.domain.text import exact_form
 from app.pagination import decode_cursor, encode_cursor
 from app.public.queries import After, PublicRow, Reader
 from app.public.search import MAX_TERM, MIN_TERM, term
@@ -166,8 +166,9 @@ def _matches(item: VerifyItem, row: PublicRow) -> bool:
     """Every criterion given must hold: the exact name (Chinese or English, after trimming
     and full-/half-width folding) and the USCC."""
     if item.organisation_name is not None:
-        given = fold(item.organisation_name)
-        names = {fold(row.organisation_name), fold(row.organisation_name_en or "")} - {""}
+        given = exact_form(item.organisation_name)
+        names = {exact_form(row.organisation_name), exact_form(row.organisation_name_en or "")}
+        names.discard("")
         if given not in names:
             return False
     return item.uscc is None or uscc_rules.normalise(item.uscc) == row.organisation_uscc

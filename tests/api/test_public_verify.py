@@ -43,7 +43,7 @@ async def test_results_in_input_order(api: Api, register: dict[str, dict[str, An
     items = [
         {"number": " asc-2026-000002 "},
         {"number": "ASC-2026-000001", "organisation_name": "  格力电器(武汉)有限公司 "},
-        {"number": "ASC-2026-000001", "organisation_name": "GREE ELECTRIC (WUHAN) CO., LTD."},
+        {"number": "ASC-2026-000001", "organisation_name": "Gree Electric (Wuhan) Co., Ltd.  "},
         {"number": "ASC-2026-000001", "organisation_name": "格力电器有限公司"},
         {"number": "ASC-2026-000001", "uscc": active["uscc"].lower()},
         {"number": "ASC-2026-000001", "uscc": suspended["uscc"]},
@@ -108,6 +108,7 @@ async def test_results_in_input_order(api: Api, register: dict[str, dict[str, An
     }
     assert results[9]["found"] is False and results[9]["organisation_matches"] is None
     assert results[11]["organisation_matches"] is False
+
     assert superseded["number"] == "ASC-2023-000009"
 
 
@@ -157,3 +158,20 @@ async def test_malformed_json_is_400(api: Api) -> None:
         headers={"content-type": "application/json"},
     )
     assert_problem(response, 400, "request.malformed_json")
+
+
+async def test_names_match_exactly_after_trimming_and_width_folding(
+    api: Api, register: dict[str, dict[str, Any]]
+) -> None:
+    names = {
+        "\u3000格力电器（武汉）有限公司 ": True,  # full-width brackets and space fold
+        "Ｇｒｅｅ Electric (Wuhan) Co., Ltd.": True,  # full-width letters fold
+        "GREE ELECTRIC (WUHAN) CO., LTD.": False,  # but case is part of the name
+        "Gree  Electric (Wuhan) Co., Ltd.": False,  # and so is its spacing
+        "格力电器(武汉)有限": False,  # a part is not the name
+    }
+    items = [{"number": "ASC-2026-000001", "organisation_name": n} for n in names]
+    response = await api.post("/public/v1/certificates/verify", json={"items": items})
+    assert response.status_code == 200, response.text
+    got = [r["organisation_matches"] for r in response.json()["results"]]
+    assert got == list(names.values())

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.text import fold, has_control_characters, search_key
+from app.domain.text import exact_form, fold, has_control_characters, search_key
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,21 @@ def test_fold_is_idempotent_and_single_line(text: str) -> None:
     assert folded == folded.strip()
     assert "\n" not in folded
     assert "  " not in folded
+
+
+@pytest.mark.parametrize(
+    ("given", "stored", "same"),
+    [
+        (" 格力电器（武汉）有限公司\u3000", "格力电器(武汉)有限公司", True),
+        ("ＡＣＭＥ Co.", "ACME Co.", True),
+        ("acme co.", "ACME Co.", False),
+        ("ACME  Co.", "ACME Co.", False),
+    ],
+)
+def test_exact_form_folds_width_and_trims_only(given: str, stored: str, same: bool) -> None:
+    assert (exact_form(given) == exact_form(stored)) is same
+
+
+@given(st.text())
+def test_exact_form_is_idempotent(text: str) -> None:
+    assert exact_form(exact_form(text)) == exact_form(text)
