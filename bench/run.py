@@ -332,50 +332,55 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def plans(target: Target, terms: list[tuple[str, str, int]]) -> list[str]:
-    """The statements the service runs for each term (the walk, then the index), as the
-    database plans them: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
-    from app.public.queries import SQLITE, _pg
-    from app.public.search import bigrams, fts_query, like_pattern, uses_trigrams
-    from app.public.service import WALK_DEPTH
+    """The statements the service runs for each term (the first walk, then the index
+    statement the reader picks, with the same statistics), as the database plans them:
+    EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
+    from app.public.queries import SQLITE
+    from app.public.search import FIRST_WALK, fts_query, like_pattern, uses_trigrams
 
+    if target.dialect == "postgresql":
+        return asyncio.run(_plans_pg(target, terms))
     out = []
     for label, term, matches in terms:
         out.append(f"-- {label}: {term!r} ({matches:,} matches)")
         pattern = like_pattern(term)
-        if target.dialect == "postgresql":
-            if uses_trigrams(term):
-                index = (_pg("trigrams", None, slot=3), pattern, 21)
-            else:
-                index = (_pg("bigrams", None), bigrams(term), pattern, 21)
-            for sql, *args in ((_pg("walk", None), pattern, WALK_DEPTH, 21), index):
-                explain = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql
-                out += [f"   {r}" for r in asyncio.run(_plan_pg(target, explain, tuple(args)))]
-        else:
-            words = uses_trigrams(term)
-            statements = (
-                (SQLITE["walk"].format(after=""), (WALK_DEPTH, pattern, 21)),
-                (
-                    SQLITE["indexed"].format(
-                        after="",
-                        table="certificate_search_words" if words else "certificate_search",
-                    ),
-                    (fts_query(term, double=not words), pattern, 21),
+        words = uses_trigrams(term)
+        statements = (
+            (SQLITE["walk"].format(after=""), (FIRST_WALK, pattern, 21)),
+            (
+                SQLITE["indexed"].format(
+                    after="",
+                    table="certificate_search_words" if words else "certificate_search",
                 ),
-            )
-            for sql, args in statements:
-                rows = asyncio.run(_query(target, "EXPLAIN QUERY PLAN " + sql, *args))
-                out += [f"   {r[-1]}" for r in rows]
+                (fts_query(term, double=not words), pattern, 21),
+            ),
+        )
+        for sql, args in statements:
+            rows = asyncio.run(_query(target, "EXPLAIN QUERY PLAN " + sql, *args))
+            out += [f"   {r[-1]}" for r in rows]
     return out
 
 
-async def _plan_pg(target: Target, sql: str, args: tuple[Any, ...]) -> list[str]:
-    conn = await asyncpg.connect(
-        target.url, server_settings={"plan_cache_mode": "force_custom_plan"}
-    )
+async def _plans_pg(target: Target, terms: list[tuple[str, str, int]]) -> list[str]:
+    from app.public.queries import PostgresReader, _pg, pool_options
+    from app.public.search import FIRST_WALK, like_pattern
+
+    reader = PostgresReader(target.url, pool_size=1)
+    conn = await asyncpg.connect(target.url, **{
+        k: v for k, v in pool_options(1).items() if k == "server_settings"})  # fmt: skip
+    out = []
     try:
-        return [r[0] for r in await conn.fetch(sql, *args)]
+        for label, term, matches in terms:
+            out.append(f"-- {label}: {term!r} ({matches:,} matches)")
+            walk = (_pg("walk", None), (like_pattern(term), FIRST_WALK, 21))
+            for sql, args in (walk, await reader.index_statement(term, None, 21)):
+                await conn.fetch(sql, *args)  # warm, as the service's connections are
+                explain = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql
+                out += [f"   {r[0]}" for r in await conn.fetch(explain, *args)]
     finally:
         await conn.close()
+        await reader.close()
+    return out
 
 
 # --- the run -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.public.search import bigrams, doubled, fts_query, uses_trigrams
+from app.public.search import bigrams, doubled, fts_query, selective_grams, uses_trigrams
 from app.services.common import like_pattern
 
 COLUMNS = (
@@ -68,10 +69,14 @@ class After:
 
 
 class Reader(Protocol):
-    # Matches in a first walk from which walking further beats the index, or None when the
-    # index is always cheaper (it costs about 6 µs a match on PostgreSQL, whose heap is
-    # mostly outside shared buffers at a million rows; about 1 µs on SQLite).
-    walk_again_from: int | None
+    # What a walk costs a row and the index a match, in µs (``search.second_walk``); None:
+    # the index is always cheaper than walking further (SQLite's FTS costs ~1 µs a match).
+    walk_cost: float | None
+    match_cost: float
+
+    async def estimated_rows(self) -> int:
+        """The register's size as the database last counted it (0: unknown)."""
+        ...
 
     async def by_number(self, number: str) -> PublicRow | None: ...
 
@@ -132,6 +137,18 @@ PG = {
 }
 
 
+# The database's own statistics, refreshed every STATS_SECONDS: the register's size, and
+# the share of names holding each of the most common character bigrams (ANALYZE gathers
+# them for the expression of ix_certificates_search_bigrams).
+STATS = (
+    "SELECT (SELECT reltuples::bigint FROM pg_class WHERE oid = 'certificates'::regclass),"
+    " s.most_common_elems::text::text[], s.most_common_elem_freqs"
+    " FROM (SELECT 1) one LEFT JOIN pg_stats s ON s.schemaname = current_schema()"
+    " AND s.tablename = 'ix_certificates_search_bigrams'"
+)
+STATS_SECONDS = 300.0
+
+
 def _pg(name: str, after: After | None, *, slot: int = 4) -> str:
     clause = _PG_AFTER.replace("$4", f"${slot}").replace("$5", f"${slot + 1}")
     return PG[name].format(after=clause if after else "")
@@ -168,8 +185,16 @@ def pool_options(pool_size: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    rows: int
+    gram_shares: dict[str, float]
+    taken: float  # time.monotonic()
+
+
 class PostgresReader:
-    walk_again_from: int | None = 3
+    walk_cost: float | None = 0.3
+    match_cost: float = 4.0
 
     def __init__(self, dsn: str, *, pool_size: int) -> None:
         self._dsn = dsn
@@ -180,6 +205,7 @@ class PostgresReader:
         # own waiting is not in arrival order under load, which put the lookup's p99 at 32
         # connections at 52-56 ms; behind this gate it is 15-23 ms (make bench).
         self._gate = asyncio.Semaphore(pool_size)
+        self._stats: Statistics | None = None
 
     async def _get_pool(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -200,6 +226,23 @@ class PostgresReader:
             row = await conn.fetchrow(PG["by_number"], number)
         return PublicRow(*row) if row is not None else None
 
+    async def _statistics(self) -> Statistics:
+        stats = self._stats
+        if stats is None or time.monotonic() - stats.taken > STATS_SECONDS:
+            pool = await self._get_pool()
+            async with self._gate, pool.acquire() as conn:
+                record = await conn.fetchrow(STATS)
+            rows, grams, shares = record if record is not None else (0, None, None)
+            stats = self._stats = Statistics(
+                max(0, rows or 0),
+                dict(zip(grams, shares or (), strict=False)) if grams else {},
+                time.monotonic(),
+            )
+        return stats
+
+    async def estimated_rows(self) -> int:
+        return (await self._statistics()).rows
+
     async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]:
         return await self._fetch(PG["by_numbers"], list(numbers))
 
@@ -207,12 +250,19 @@ class PostgresReader:
         sql = _pg("walk", after)
         return await self._fetch(sql, like_pattern(term), depth, limit, *_after_args(after))
 
+    async def index_statement(
+        self, term: str, after: After | None, limit: int
+    ) -> tuple[str, tuple[Any, ...]]:
+        """The statement ``indexed`` runs for ``term``, with its arguments: pg_trgm for Latin
+        words; any other term — 2 characters, Chinese, punctuated — by its selective bigrams."""
+        if uses_trigrams(term) and term.isascii():
+            return _pg("trigrams", after, slot=3), (like_pattern(term), limit, *_after_args(after))
+        grams = selective_grams(bigrams(term), (await self._statistics()).gram_shares)
+        return _pg("bigrams", after), (grams, like_pattern(term), limit, *_after_args(after))
+
     async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:
-        if uses_trigrams(term):
-            sql = _pg("trigrams", after, slot=3)
-            return await self._fetch(sql, like_pattern(term), limit, *_after_args(after))
-        sql = _pg("bigrams", after)
-        return await self._fetch(sql, bigrams(term), like_pattern(term), limit, *_after_args(after))
+        sql, args = await self.index_statement(term, after, limit)
+        return await self._fetch(sql, *args)
 
     async def by_uscc(
         self, uscc: str, term: str | None, after: After | None, limit: int
@@ -274,7 +324,11 @@ def _sqlite_row(row: Sequence[Any]) -> PublicRow:
 class SqliteReader:
     """A few read-only aiosqlite connections (WAL: readers never wait for the writer)."""
 
-    walk_again_from: int | None = None
+    walk_cost: float | None = None
+    match_cost: float = 1.0
+
+    async def estimated_rows(self) -> int:
+        return 0  # not needed: the index always answers after the first walk
 
     def __init__(self, path: str, *, pool_size: int) -> None:
         self._path = path

@@ -16,11 +16,20 @@ names). Which index answers depends on the term (migration 0003):
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
+
 from app.domain.text import fold
 from app.services.common import like_pattern
 
 MIN_TERM = 2
 MAX_TERM = 100
+# The first walk of the public order (an index-only scan: ~0.3 µs a row on PostgreSQL at a
+# million rows, 0.5 ms in all) answers the common terms and measures the others.
+FIRST_WALK = 1000
+MAX_WALK = 60_000
+# A gram in more than this share of the names costs an index more than it narrows
+COMMON_GRAM_SHARE = 0.10
 
 __all__ = [
     "MAX_TERM",
@@ -29,6 +38,8 @@ __all__ = [
     "doubled",
     "fts_query",
     "like_pattern",
+    "second_walk",
+    "selective_grams",
     "term",
     "uses_trigrams",
 ]
@@ -72,3 +83,35 @@ def fts_query(value: str, *, double: bool) -> str:
     pattern = doubled(value)[1:] if double else value
     trigrams = dict.fromkeys(pattern[i : i + 3] for i in range(len(pattern) - 2))
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
+
+
+def second_walk(
+    *, found: int, walked: int, want: int, total: int, walk_cost: float, match_cost: float
+) -> int | None:
+    """How far to walk the public order again after a first walk of ``walked`` rows found
+    ``found`` (< ``want``) matches, or None when the index is cheaper.
+
+    The first walk estimates the term's share of the register: a walk needs about
+    ``want / share`` rows (half again for unevenly spread matches), the index fetches and
+    sorts every match (``share × total``). Costs are per row walked and per match fetched.
+    """
+    if found == 0 or total <= walked:
+        return None
+    share = found / walked
+    depth = min(MAX_WALK, math.ceil(1.5 * want / share))
+    if depth * walk_cost < share * total * match_cost:
+        return depth
+    return None
+
+
+def selective_grams(
+    grams: Iterable[str], shares: Mapping[str, float], *, common: float = COMMON_GRAM_SHARE
+) -> list[str]:
+    """The grams worth asking a GIN index for: those in at most ``common`` of the names
+    (``shares``: the database's statistics; a gram it does not list is rarer than any it
+    does). When every gram is common, the rarest alone. Dropping 有限 from 万家乐有限公 leaves
+    the index a few hundred candidates instead of every name; the ``LIKE`` recheck keeps
+    the answer exact."""
+    ranked = sorted(set(grams), key=lambda g: (shares.get(g, 0.0), g))
+    keep = [g for g in ranked if shares.get(g, 0.0) <= common]
+    return sorted(keep or ranked[:1])

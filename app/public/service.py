@@ -21,19 +21,17 @@ from app.domain.numbers import normalise_certificate_number
 from app.domain.text import exact_form
 from app.pagination import decode_cursor, encode_cursor
 from app.public.queries import After, PublicRow, Reader
-from app.public.search import MAX_TERM, MIN_TERM, term
+from app.public.search import FIRST_WALK, MAX_TERM, MIN_TERM, second_walk, term
 
 STANDARD = "GB/T 27922-2011"
 # stored value → member, a dictionary lookup (cheaper than the enum's call on the hot path)
 _STATUS = {s.value: s for s in CertificateStatus}
 # Matches are first looked for by walking the public order (an index-only scan on
 # PostgreSQL): a common term (科技, "technology") fills a page at once there, however many rows
-# an index would have to fetch and sort. The first walk also measures how common the term is:
-# a term that is common enough gets a longer walk, any other goes to the index, whose cost
-# grows with the number of matches (performance.md: decide in code, not by the planner's
-# estimate of a LIKE).
-WALK_DEPTH = 3000
-WALK_MAX_DEPTH = 60_000
+# an index would have to fetch and sort. The first walk also measures how common the term is,
+# and ``search.second_walk`` weighs walking further against the index, whose cost grows with
+# the number of matches (performance.md: decide in code, not by the planner's estimate of a
+# LIKE).
 
 
 class VerifyItem(Protocol):
@@ -111,16 +109,24 @@ class PublicService:
         return [self.view(r, today) for r in page], next_cursor
 
     async def _by_name(self, wanted: str, after: After | None, want: int) -> list[PublicRow]:
-        rows = await self.reader.walk(wanted, after, WALK_DEPTH, want)
+        reader = self.reader
+        rows = await reader.walk(wanted, after, FIRST_WALK, want)
         if len(rows) >= want:
             return rows
-        again = self.reader.walk_again_from
-        if again is not None and len(rows) >= again:  # one row in WALK_DEPTH / len(rows) matches
-            depth = min(WALK_MAX_DEPTH, 5 * WALK_DEPTH * want // (2 * len(rows)))
-            rows = await self.reader.walk(wanted, after, depth, want)
-            if len(rows) >= want:
-                return rows
-        return await self.reader.indexed(wanted, after, want)
+        if reader.walk_cost is not None and rows:
+            depth = second_walk(
+                found=len(rows),
+                walked=FIRST_WALK,
+                want=want,
+                total=await reader.estimated_rows(),
+                walk_cost=reader.walk_cost,
+                match_cost=reader.match_cost,
+            )
+            if depth is not None:
+                rows = await reader.walk(wanted, after, depth, want)
+                if len(rows) >= want:
+                    return rows
+        return await reader.indexed(wanted, after, want)
 
     async def verify(self, items: Sequence[VerifyItem]) -> list[dict[str, Any]]:
         """One round trip for the whole batch; results in input order."""

@@ -90,10 +90,28 @@ async def test_search_matches_the_oracle(api: Api, corpus: list[dict[str, Any]],
 async def test_both_strategies_give_the_same_answers(
     api: Api, corpus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for depth in (1, 2, 4, 1000):  # walk too short (index answers), walked again, or enough
-        monkeypatch.setattr(public_service, "WALK_DEPTH", depth)
-        for term in ("科技", "有限公司", "co", "华为", "海尔"):
-            assert await search_all(api, limit=2, name=term) == oracle(corpus, term), (depth, term)
+    reader = api.app.state.public.reader
+    calls: list[int] = []
+    walk = reader.walk
+
+    async def counted_walk(*args: Any) -> Any:
+        calls.append(args[2])
+        return await walk(*args)
+
+    async def a_large_register() -> int:
+        return 1_000_000
+
+    monkeypatch.setattr(reader, "walk", counted_walk)
+    monkeypatch.setattr(reader, "estimated_rows", a_large_register)
+    # walking further always cheaper (PostgreSQL's path), or never (SQLite's)
+    for walk_cost in (0.0, None):
+        monkeypatch.setattr(reader, "walk_cost", walk_cost)
+        for depth in (1, 2, 4, 1000):  # walk too short (index answers), walked again, or enough
+            monkeypatch.setattr(public_service, "FIRST_WALK", depth)
+            for term in ("科技", "有限公司", "co", "华为", "海尔"):
+                got = await search_all(api, limit=2, name=term)
+                assert got == oracle(corpus, term), (walk_cost, depth, term)
+    assert any(depth > 4 for depth in calls)  # the second walk ran
 
 
 @settings(
