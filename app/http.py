@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.errors import DomainError, FieldError, PreconditionFailed
-from app.problems import PROBLEM_MEDIA_TYPE, problem
+from app.problems import PROBLEM_MEDIA_TYPE, problem, respond
 
 
 def _refuse_constant(name: str) -> Any:
@@ -144,6 +144,9 @@ def problems(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]
 # --- text the database cannot store -----------------------------------------------------
 
 
+NUL_DETAIL = "文本不能包含 NUL 字符。Text must not contain a NUL character."
+
+
 class RefuseNulMiddleware:
     """A NUL in the path or the query string is 422 before anything reads it (api.md: "a NUL
     character in text → 422"); PostgreSQL text cannot hold one, so it must never reach a
@@ -167,7 +170,9 @@ class RefuseNulMiddleware:
                     )
                 ],
             )
-            await response(scope, receive, send)
+            # the human pages answer with an HTML page of the same status (api.md)
+            answer = respond(Request(scope, receive), response, NUL_DETAIL)
+            await answer(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
