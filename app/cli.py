@@ -32,6 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=args.access_log,
         workers=args.workers,
         proxy_headers=False,  # client addresses come from STARCERT_TRUSTED_PROXIES only
+        lifespan="on",  # a start-up that fails (bootstrap, database) fails the process
     )
     return 0
 

@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
+import uvicorn
 from pydantic import SecretStr
 
 from app.cli import main as cli_main
@@ -111,3 +113,11 @@ def test_create_admin_on_an_unmigrated_database_says_migrate_first(tmp_path: Pat
         "starcert: the database schema is not migrated to the current version; "
         "run `starcert migrate` first"
     ]
+
+
+def test_serve_makes_a_failed_start_up_fail_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    assert cli_main(["serve"]) == 0
+    assert seen["lifespan"] == "on"
+    assert seen["factory"] is True
