@@ -32,6 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=args.access_log,
         workers=args.workers,
         proxy_headers=False,  # client addresses come from STARCERT_TRUSTED_PROXIES only
+        lifespan="on",  # a start-up that fails (bootstrap, database) fails the process
     )
     return 0
 
@@ -47,25 +48,37 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from pydantic import TypeAdapter
+    import json
+
+    from sqlalchemy.exc import DBAPIError
 
     from app.clock import Clock
     from app.db import Database
     from app.domain.errors import DomainError
-    from app.schemas.users import Email
+    from app.schema_version import at_head
+    from app.schemas.users import UserCreate
     from app.services.bootstrap import create_admin
 
     settings = _settings()
+    # the same rules as POST /api/v1/users: the same model, read from JSON as a body is
+    body = {"name": args.name, "email": args.email, "roles": ["admin"]}
     try:
-        email = TypeAdapter(Email).validate_python(args.email)
+        user = UserCreate.model_validate_json(json.dumps(body))
     except ValidationError as exc:
-        sys.exit(f"starcert: invalid e-mail {args.email!r}: {exc.errors()[0]['msg']}")
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "name"
+        label = {"email": "e-mail"}.get(field, field)
+        value = str(body.get(field, ""))
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        sys.exit(f"starcert: invalid {label} {shown!r}: {error['msg']}")
 
-    async def run() -> str:
+    async def run() -> str | None:
         db = Database.from_settings(settings)
         try:
+            if not await at_head(db):
+                return None
             return await create_admin(
-                db, settings, Clock(settings.zone), name=args.name, email=email
+                db, settings, Clock(settings.zone), name=user.name, email=user.email
             )
         finally:
             await db.dispose()
@@ -74,7 +87,14 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         token = asyncio.run(run())
     except DomainError as exc:
         sys.exit(f"starcert: {exc.detail}")
-    print(f"admin {email} created; its API token (shown only now):")  # noqa: T201
+    except (OSError, DBAPIError) as exc:
+        sys.exit(f"starcert: the database cannot be reached: {type(exc).__name__}")
+    if token is None:
+        sys.exit(
+            "starcert: the database schema is not migrated to the current version; "
+            "run `starcert migrate` first"
+        )
+    print(f"admin {user.email} created; its API token (shown only now):")  # noqa: T201
     print(token)  # noqa: T201
     return 0
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.errors import DomainError, FieldError, PreconditionFailed
-from app.problems import PROBLEM_MEDIA_TYPE, problem
+from app.problems import PROBLEM_MEDIA_TYPE, problem, respond
 
 
 def _refuse_constant(name: str) -> Any:
@@ -21,13 +22,30 @@ def _refuse_constant(name: str) -> Any:
 
 
 class DecimalJSONRequest(Request):
-    """Parses JSON numbers with a fraction as ``Decimal`` and refuses NaN/Infinity."""
+    """Parses JSON numbers with a fraction as ``Decimal`` and refuses NaN/Infinity.
+
+    A body that is not JSON (bad syntax, bytes that are not UTF-8, nesting deeper than the
+    parser's recursion limit) does not raise here: it stays raw bytes, which no body schema
+    accepts (not even with ``from_attributes``), and is marked ``malformed``. So the body
+    fails validation only after the dependencies (authentication, roles) ran: 401 and 403
+    are judged before 400 (api.md), and the route answers ``request.malformed_json``.
+    """
+
+    malformed = False
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
-            self._json = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+            try:
+                self._json = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+            except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError
+                self.malformed = True
+                self._json = body
         return self._json
+
+
+_MALFORMED_ERRORS = [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error"}]
+_BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class DecimalJSONRoute(APIRoute):
@@ -35,7 +53,17 @@ class DecimalJSONRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def decimal_json_handler(request: Request) -> Response:
-            return await handler(DecimalJSONRequest(request.scope, request.receive))
+            decimal_request = DecimalJSONRequest(request.scope, request.receive)
+            if request.method not in _BODILESS:
+                # read here, where a streamed body over the limit (BodyLimitMiddleware's
+                # TooLarge) reaches its handler as 413; FastAPI would turn it into a 400
+                await decimal_request.body()
+            try:
+                return await handler(decimal_request)
+            except RequestValidationError:
+                if decimal_request.malformed:
+                    raise RequestValidationError(_MALFORMED_ERRORS) from None
+                raise
 
         return decimal_json_handler
 
@@ -116,6 +144,9 @@ def problems(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]
 # --- text the database cannot store -----------------------------------------------------
 
 
+NUL_DETAIL = "文本不能包含 NUL 字符。Text must not contain a NUL character."
+
+
 class RefuseNulMiddleware:
     """A NUL in the path or the query string is 422 before anything reads it (api.md: "a NUL
     character in text → 422"); PostgreSQL text cannot hold one, so it must never reach a
@@ -139,7 +170,9 @@ class RefuseNulMiddleware:
                     )
                 ],
             )
-            await response(scope, receive, send)
+            # the human pages answer with an HTML page of the same status (api.md)
+            answer = respond(Request(scope, receive), response, NUL_DETAIL)
+            await answer(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

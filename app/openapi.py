@@ -53,15 +53,40 @@ def build(app: FastAPI) -> dict[str, Any]:
         for method in METHODS:
             operation = item.get(method)
             if operation is not None:
-                _document_errors(path, operation)
+                _document_errors(path, method, operation)
+                if path.startswith(RATE_LIMITED):
+                    _document_rate_limit(operation)
     return schema
 
 
-def _document_errors(path: str, operation: dict[str, Any]) -> None:
+# BodyLimitMiddleware refuses any body over 1 MiB, whether the operation reads one or not
+BODIED = frozenset({"post", "put", "patch"})
+_INTEGER = {"schema": {"type": "integer", "minimum": 0}}
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": {"description": "Requests allowed per window.", **_INTEGER},
+    "RateLimit-Remaining": {"description": "Requests left in this window.", **_INTEGER},
+    "RateLimit-Reset": {"description": "Seconds until the window resets.", **_INTEGER},
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.", **_INTEGER}}
+
+
+def _document_rate_limit(operation: dict[str, Any]) -> None:
+    """Every response of a rate-limited path carries the RateLimit-* headers; a 429 also
+    ``Retry-After`` (app/public/ratelimit.py)."""
+    for status, spec in operation["responses"].items():
+        headers = spec.setdefault("headers", {})
+        headers.update(RATE_LIMIT_HEADERS)
+        if status == "429":
+            headers.update(RETRY_AFTER)
+
+
+def _document_errors(path: str, method: str, operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     statuses: list[int] = []
     if "requestBody" in operation:
         statuses += [400, 422]
+    if method in BODIED:
+        statuses.append(413)
     if operation.get("parameters"):
         statuses.append(422)
     if path not in UNGUARDED:

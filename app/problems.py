@@ -87,7 +87,7 @@ HTML_PREFIX = "/verify"
 HtmlErrors = Callable[[Request, int, str], Response]
 
 
-def _respond(request: Request, response: ProblemResponse, detail: str) -> Response:
+def respond(request: Request, response: ProblemResponse, detail: str) -> Response:
     """The problem, or an HTML page of the same status for the human pages (api.md)."""
     render: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
     if render is not None and request.url.path.startswith(HTML_PREFIX):
@@ -101,7 +101,7 @@ def _respond(request: Request, response: ProblemResponse, detail: str) -> Respon
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    return _respond(request, from_domain_error(exc), exc.detail)
+    return respond(request, from_domain_error(exc), exc.detail)
 
 
 def _loc(raw: Sequence[Any]) -> tuple[str | int, ...]:
@@ -127,7 +127,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     response = invalid_request(exc.errors())
     detail = MALFORMED_DETAIL if response.status_code == 400 else VALIDATION_DETAIL
-    return _respond(request, response, detail)
+    return respond(request, response, detail)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -143,31 +143,31 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         phrase = HTTPStatus(exc.status_code).phrase
         code = "request." + phrase.lower().replace(" ", "_").replace("-", "_")
         detail = str(exc.detail)
-    return _respond(request, problem(exc.status_code, code, detail, headers=headers), detail)
+    return respond(request, problem(exc.status_code, code, detail, headers=headers), detail)
 
 
 async def _stale_data(request: Request, _exc: Exception) -> Response:
     detail = "the resource changed concurrently; read it again"
-    return _respond(request, problem(409, "request.conflict", detail), detail)
+    return respond(request, problem(409, "request.conflict", detail), detail)
 
 
 async def _integrity_error(request: Request, exc: Exception) -> Response:
     log.warning("integrity error not mapped by a service: %s", exc)
     detail = "the change conflicts with the stored data"
-    return _respond(request, problem(409, "request.conflict", detail), detail)
+    return respond(request, problem(409, "request.conflict", detail), detail)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     log.error("database unavailable: %s", exc)
     detail = "the database is unavailable; try again shortly"
     response = problem(503, "service.unavailable", detail, headers={"Retry-After": "5"})
-    return _respond(request, response, detail)
+    return respond(request, response, detail)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     detail = "an internal error occurred; it has been logged"
-    return _respond(request, problem(500, "server.error", detail), detail)
+    return respond(request, problem(500, "server.error", detail), detail)
 
 
 def install(app: FastAPI) -> None:

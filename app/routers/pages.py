@@ -106,6 +106,12 @@ async def verify_page(number: Annotated[str, Path(max_length=64)], request: Requ
     operation_id="verify_search_page",
     summary="Search form and results, for people (HTML)",
     response_class=HTMLResponse,
+    responses={
+        303: {
+            "description": "The query is the number of a certificate: see its page.",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        }
+    },
 )
 async def verify_search_page(
     request: Request,

@@ -18,7 +18,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.http import problems
@@ -197,10 +197,21 @@ async def verify_public_certificates(request: Request) -> Response:
     return Response(orjson.dumps({"results": results}), media_type=JSON)
 
 
+class LabelledRoute(Route):
+    """A Starlette route that names itself in the request scope, as FastAPI's routes do, so
+    the metrics label its requests with its template rather than ``unmatched``."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match != Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+
 routes: list[BaseRoute] = [
-    Route(f"{PREFIX}/verify", verify_public_certificates, methods=["POST"]),
-    Route(f"{PREFIX}/{{number}}", get_public_certificate, methods=["GET"]),
-    Route(PREFIX, search_public_certificates, methods=["GET"]),
+    LabelledRoute(f"{PREFIX}/verify", verify_public_certificates, methods=["POST"]),
+    LabelledRoute(f"{PREFIX}/{{number}}", get_public_certificate, methods=["GET"]),
+    LabelledRoute(PREFIX, search_public_certificates, methods=["GET"]),
 ]
 
 

@@ -123,5 +123,8 @@ async def revoke_api_key(key_id: KeyId, ctx: AdminCtx) -> None:
 
 
 @router.get("/me", operation_id="get_me", summary="The calling user", tags=["users"])
-async def get_me(ctx: Authenticated) -> UserRead:
-    return UserRead.model_validate(ctx.actor)
+async def get_me(ctx: Authenticated, response: Response) -> UserRead:
+    user = ctx.actor
+    assert user is not None  # Authenticated always names the caller
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import anyio
 import pytest
+import uvicorn
 from pydantic import SecretStr
 
 from app.cli import main as cli_main
@@ -67,3 +74,50 @@ async def test_create_admin_prints_a_token_once(
         assert "invalid e-mail" in str(bad.value.code)
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "says"),
+    [
+        ("   ", "chen@example.org", "invalid name"),
+        ("x" * 201, "chen@example.org", "invalid name"),
+        ("Chen\nJing", "chen@example.org", "invalid name"),
+        ("Chen\x00", "chen@example.org", "invalid name"),
+        ("Chen Jing", "chen@", "invalid e-mail"),
+    ],
+)
+def test_create_admin_refuses_what_the_api_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, email: str, says: str
+) -> None:
+    monkeypatch.setenv("STARCERT_DATABASE_URL", f"sqlite:///{tmp_path / 'untouched.db'}")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as refused:
+            cli_main(["create-admin", "--name", name, "--email", email])
+    finally:
+        get_settings.cache_clear()
+    message = str(refused.value.code)
+    assert message.startswith(f"starcert: {says} ") and "\n" not in message
+    assert not (tmp_path / "untouched.db").exists()  # refused before touching the database
+
+
+def test_create_admin_on_an_unmigrated_database_says_migrate_first(tmp_path: Path) -> None:
+    env = {**os.environ, "STARCERT_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    args = ["create-admin", "--name", "Chen Jing", "--email", "chen@example.org"]
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "starcert: the database schema is not migrated to the current version; "
+        "run `starcert migrate` first"
+    ]
+
+
+def test_serve_makes_a_failed_start_up_fail_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    assert cli_main(["serve"]) == 0
+    assert seen["lifespan"] == "on"
+    assert seen["factory"] is True

@@ -22,13 +22,20 @@ from tests.support.workflow import Cast, Story, indicators, organisation_body, s
         "/api/v1/events?entity_type=%00",
         "/public/v1/certificates?name=%E5%8D%8E%00",
         "/public/v1/certificates/ASC-2026-000001%00",
-        "/verify?q=ab%00",
     ],
 )
 async def test_a_nul_anywhere_in_the_url_is_422(api: Api, path: str) -> None:
     admin = await api.actor(Role.ADMIN, Role.STAFF)
     response = await api.get(path, admin)
     assert_problem(response, 422, "request.validation")
+
+
+@pytest.mark.parametrize("path", ["/verify?q=ab%00", "/verify/ASC-2026-000001%00", "/verify%00"])
+async def test_a_nul_in_the_url_of_a_page_is_an_html_422(api: Api, path: str) -> None:
+    response = await api.get(path)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "NUL" in response.text
 
 
 @pytest.mark.parametrize(

@@ -72,3 +72,30 @@ async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
                 if "string" in types or any("$ref" in s for s in inner):
                     bounded = ("maxLength", "format", "enum", "const", "$ref")
                     assert any(k in s for s in inner for k in bounded), (path, param["name"])
+
+
+async def test_openapi_documents_body_limits_rate_limits_and_redirects(api: Api) -> None:
+    doc = (await api.get("/openapi.json")).json()
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            where = f"{method.upper()} {path}"
+            responses = op["responses"]
+            if method in ("post", "put", "patch"):
+                assert "413" in responses, where
+            if path.startswith(("/public/", "/verify")):
+                for status, spec in responses.items():
+                    headers = spec.get("headers", {})
+                    for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"):
+                        assert name in headers, f"{where} {status}"
+                assert "Retry-After" in responses["429"]["headers"], where
+    paths = doc["paths"]
+    assert "304" in paths["/public/v1/certificates/{number}"]["get"]["responses"]
+    assert "Location" in paths["/verify"]["get"]["responses"]["303"]["headers"]
+
+
+async def test_the_documented_headers_are_sent(api: Api) -> None:
+    response = await api.get("/public/v1/certificates", params={"uscc": "91350100M000100Y43"})
+    assert {"ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"} <= set(response.headers)

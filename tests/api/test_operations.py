@@ -73,6 +73,25 @@ async def test_metrics_are_prometheus_text(api: Api) -> None:
     assert "starcert_http_request_duration_seconds_bucket" in text
 
 
+async def test_metrics_label_the_public_routes_by_template(api: Api) -> None:
+    await api.get("/public/v1/certificates", params={"name": "华为"})
+    await api.post("/public/v1/certificates/verify", json={"items": [{"number": "ASC-2026-1"}]})
+    await api.get("/public/v1/certificates/ASC-2026-000001")
+    text = (await api.get("/metrics")).text
+    counts = {
+        (m["route"], m["method"], m["status"])
+        for m in re.finditer(
+            r'starcert_http_requests_total\{method="(?P<method>\w+)",route="(?P<route>[^"]*)",'
+            r'status="(?P<status>\d+)"\}',
+            text,
+        )
+    }
+    assert ("/public/v1/certificates", "GET", "200") in counts
+    assert ("/public/v1/certificates/verify", "POST", "200") in counts
+    assert ("/public/v1/certificates/{number}", "GET", "404") in counts
+    assert not any(route == "unmatched" and status != "404" for route, _, status in counts)
+
+
 async def test_unknown_route_and_wrong_method(api: Api) -> None:
     assert_problem(await api.get("/api/v1/nothing-here"), 404, "request.not_found")
     assert_problem(await api.get("/"), 404, "request.not_found")

@@ -118,6 +118,20 @@ async def test_me_returns_the_caller(api: Api) -> None:
     assert body["roles"] == ["staff", "auditor"]
 
 
+async def test_me_carries_the_etag_of_the_callers_version(api: Api) -> None:
+    admin = await api.actor(Role.ADMIN)
+    staff = await api.actor(Role.STAFF)
+    me = await api.get("/api/v1/me", staff)
+    assert me.headers["etag"] == f'"{me.json()["version"]}"'
+    url = f"/api/v1/users/{staff.id}"
+    changed = await api.patch(
+        url, admin, json={"roles": ["staff", "auditor"]}, headers={"If-Match": me.headers["etag"]}
+    )
+    assert changed.status_code == 200, changed.text
+    again = await api.get("/api/v1/me", staff)
+    assert again.headers["etag"] == changed.headers["etag"] != me.headers["etag"]
+
+
 async def test_list_users_pages_with_cursor(api: Api) -> None:
     admin = await api.actor(Role.ADMIN)
     for i in range(4):
