@@ -59,3 +59,14 @@ def test_fold_is_idempotent_and_single_line(text: str) -> None:
     assert folded == folded.strip()
     assert "\n" not in folded
     assert "  " not in folded
+
+
+@pytest.mark.parametrize(
+    ("value", "blank"),
+    [(None, True), ("", True), (" \t\n", True), ("\u3000", True), ("\u200b\ufeff", True),
+     ("不涉及", False), (" x ", False)],
+)  # fmt: skip
+def test_is_blank(value: str | None, blank: bool) -> None:
+    from app.domain.text import is_blank
+
+    assert is_blank(value) is blank
