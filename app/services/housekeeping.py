@@ -99,26 +99,18 @@ def _apply(
     action = lifecycle.housekeeping_action(**facts)
     if action is None:  # handled meanwhile by another run, or a row of the SQL margin
         return
+    dated: dict[str, date] = {}
     if action is lifecycle.CertificateAction.EXPIRE:
         # dated the day it happened, however late this run records it
         expired_on = dates.expired_on(certificate.expires_on)
-        certificates.move(
-            ctx,
-            certificate,
-            action,
-            reason=lifecycle.housekeeping_reason(action, **facts),
-            from_status=status,
-            changed_on=expired_on,
-            by="housekeeping",
-            expired_on=expired_on,
-        )
-    else:
-        certificates.move(
-            ctx,
-            certificate,
-            action,
-            reason=lifecycle.housekeeping_reason(action, **facts),
-            from_status=status,
-            by="housekeeping",
-        )
+        dated = {"changed_on": expired_on, "expired_on": expired_on}
+    certificates.move(
+        ctx,
+        certificate,
+        action,
+        reason=lifecycle.housekeeping_reason(action, **facts),
+        from_status=status,
+        by="housekeeping",
+        **dated,
+    )
     report.done[action.value] += 1
