@@ -41,6 +41,21 @@ def expiry_for(valid_from: date) -> date:
     return add_years(valid_from, VALIDITY_YEARS) - _ONE_DAY
 
 
+def expired_on(expires_on: date) -> date:
+    """The day a certificate expires: the day after ``expires_on``, its last valid day (§7).
+
+    The one owner of the expiry rule: read-time status, housekeeping and the register all
+    date an expiry with it.
+    """
+    return expires_on + _ONE_DAY
+
+
+def is_past_expiry(expires_on: date, today: date) -> bool:
+    """Whether ``today`` is on or after ``expired_on(expires_on)`` (on ``expires_on`` a
+    certificate is still valid)."""
+    return today >= expired_on(expires_on)
+
+
 def surveillance_due(valid_from: date, surveillances_done: int) -> date | None:
     """When the next surveillance is due; None once the cycle's two are done.
 

@@ -13,8 +13,10 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal, TypedDict
 
+from app.domain.dates import is_past_expiry
 from app.domain.enums import ApplicationStatus, AuditKind, AuditStatus, CertificateStatus
 from app.domain.errors import Conflict, InvalidTransition
+from app.domain.policy import SURVEILLANCES_PER_CYCLE
 
 
 class ApplicationAction(StrEnum):
@@ -162,7 +164,7 @@ def certificate_transition(
 
 def effective_status(status: CertificateStatus, expires_on: date, today: date) -> CertificateStatus:
     """The status as read today: a live certificate past ``expires_on`` reads ``expired`` (§7)."""
-    if status in LIVE_STATUSES and today > expires_on:
+    if status in LIVE_STATUSES and is_past_expiry(expires_on, today):
         return CertificateStatus.EXPIRED
     return status
 
@@ -182,6 +184,27 @@ def require_certificate_live(status: CertificateStatus) -> None:
         raise Conflict(
             "audit.certificate_not_live",
             f"a {status.value} certificate is not under surveillance",
+        )
+
+
+def is_live(status: CertificateStatus) -> bool:
+    """Whether a certificate (its effective status) is active or suspended.
+
+    A decision on a surveillance or recertification audit whose certificate is no longer
+    live can still refuse (§6: refuse is always possible); it then leaves the certificate as
+    it is, since every non-live status is final.
+    """
+    return status in LIVE_STATUSES
+
+
+def require_surveillance_remaining(surveillances_done: int) -> None:
+    """A cycle has ``SURVEILLANCES_PER_CYCLE`` surveillance audits; after them the next audit
+    is the recertification (§7), so planning another surveillance is refused."""
+    if surveillances_done >= SURVEILLANCES_PER_CYCLE:
+        raise Conflict(
+            "audit.invalid_transition",
+            f"the {SURVEILLANCES_PER_CYCLE} surveillance audits of this certificate's cycle are "
+            "done: the next audit is the recertification",
         )
 
 
@@ -222,7 +245,7 @@ def housekeeping_action(
         raise ValueError("grace_days and max_suspension_days must not be negative")
     if status not in LIVE_STATUSES:
         return None
-    if today > expires_on:
+    if is_past_expiry(expires_on, today):
         return CertificateAction.EXPIRE
     if status is CertificateStatus.SUSPENDED:
         if (today - status_changed_on).days > max_suspension_days:

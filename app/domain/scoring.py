@@ -23,6 +23,7 @@ from app.domain.enums import Grade, SpecialDeductionCategory
 from app.domain.errors import FieldError, Unprocessable
 from app.domain.policy import SPECIAL_BONUS_POINTS, SPECIAL_DEDUCTION_FAIL_COUNT
 from app.domain.rubric import GRADE_THRESHOLDS, Indicator, Rubric
+from app.domain.text import is_blank
 
 ONE_DECIMAL = Decimal("0.1")
 # §2: each special deduction costs one point outside the score (the standard's rule).
@@ -253,22 +254,18 @@ def _check_exclusions(indicators: Mapping[str, Indicator], items: tuple[ItemInpu
         )
 
 
-def _blank(text: str | None) -> bool:
-    return text is None or not text.strip()
-
-
 def _check_notes(sheet: SheetInput) -> None:
     errors = [
         FieldError(("body", "items", index, "note"), f"{item.indicator_code}: exclusion reason")
         for index, item in enumerate(sheet.items)
-        if item.not_applicable and _blank(item.note)
+        if item.not_applicable and is_blank(item.note)
     ]
     errors += [
         FieldError(("body", "special_deductions", index, "description"), "finding required")
         for index, deduction in enumerate(sheet.special_deductions)
-        if _blank(deduction.description)
+        if is_blank(deduction.description)
     ]
-    if sheet.special_bonus is not None and _blank(sheet.special_bonus):
+    if sheet.special_bonus is not None and is_blank(sheet.special_bonus):
         errors.append(FieldError(("body", "special_bonus", "description"), "reason required"))
     if errors:
         raise Unprocessable(

@@ -35,6 +35,13 @@ def search_key(name: str, name_en: str | None) -> str:
     return fold(name) + "\n" + fold(name_en or "")
 
 
+def is_blank(text: str | None) -> bool:
+    """True when ``text`` is absent or holds nothing readable: only white space (any
+    Unicode space, e.g. the ideographic U+3000) and invisible format characters (Cf: the
+    zero-width space U+200B, the byte-order mark U+FEFF, ...). A reason must say something."""
+    return text is None or all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def has_control_characters(text: str) -> bool:
     """True when ``text`` holds a control character (Unicode Cc: C0, DEL, C1) other than
     tab, line feed or carriage return."""

@@ -28,7 +28,9 @@ router = APIRouter(
 Readers = Annotated[
     Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.INTEGRATOR, Role.ADMIN))
 ]
-Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
+# api.md, Certificates (staff, committee; integrator may read): both may move a
+# certificate's status; an admin without either role takes no certification step.
+Movers = Annotated[Context, Depends(authorize(Role.STAFF, Role.COMMITTEE))]
 Number = Annotated[str, Path(max_length=40, examples=["ASC-2026-000042"])]
 
 
@@ -120,7 +122,7 @@ def _status_action(action: CertificateAction, operation_id: str, summary: str) -
     async def endpoint(
         number: Number,
         body: ReasonBody,
-        ctx: Staff,
+        ctx: Movers,
         response: Response,
         if_match: IfMatchHeader = None,
     ) -> CertificateRead:
@@ -135,7 +137,7 @@ def _status_action(action: CertificateAction, operation_id: str, summary: str) -
         endpoint,
         methods=["POST"],
         operation_id=operation_id,
-        summary=summary,
+        summary=f"{summary} (staff or committee)",
         responses=problems(404, 409, 412, 422, s409="`certificate.invalid_transition`"),
     )
 

@@ -125,7 +125,8 @@ class ScoreItemIn(StrictModel):
     indicator_code: Annotated[str, Line(60)]
     score: ScoreIn | None = None
     not_applicable: StrictBool = False
-    note: Note | None = None
+    # blank reaches the domain, which answers score_sheet.note_required for an exclusion
+    note: Annotated[str, Text(5000, allow_blank=True)] | None = None
 
 
 class SpecialDeductionIn(StrictModel):

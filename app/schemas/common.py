@@ -26,7 +26,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.domain.text import has_control_characters
+from app.domain.text import has_control_characters, is_blank
 
 MAX_INT = 2_147_483_647
 TENTH = Decimal("0.1")
@@ -50,6 +50,12 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if is_blank(value):
+        raise ValueError("must not be blank")
+    return value
+
+
 def _single_line(value: str) -> str:
     if has_control_characters(value) or "\n" in value or "\r" in value or "\t" in value:
         raise ValueError("must be a single line without control characters")
@@ -58,17 +64,27 @@ def _single_line(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Text(GroupedMetadata):
-    """A bounded string without NUL, outer white space removed: ``Annotated[str, Text(200)]``."""
+    """A bounded string without NUL, outer white space removed: ``Annotated[str, Text(200)]``.
+
+    Blank text (white space and invisible format characters only) is refused unless
+    ``allow_blank``, for a field whose emptiness the domain judges with its own code (an
+    exclusion reason: ``score_sheet.note_required``).
+    """
 
     max_length: int
     min_length: int = 1
     single_line: bool = False
+    allow_blank: bool = False
 
     def __iter__(self) -> Iterator[object]:
         yield StringConstraints(
-            strip_whitespace=True, min_length=self.min_length, max_length=self.max_length
+            strip_whitespace=True,
+            min_length=0 if self.allow_blank else self.min_length,
+            max_length=self.max_length,
         )
         yield AfterValidator(_no_nul)
+        if not self.allow_blank:
+            yield AfterValidator(_not_blank)
         if self.single_line:
             yield AfterValidator(_single_line)
 

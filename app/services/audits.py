@@ -129,6 +129,7 @@ async def plan(ctx: Context, data: AuditCreate) -> Audit:
         status = certificates.effective_status(ctx, certificate)
         if kind is AuditKind.SURVEILLANCE:
             lifecycle.require_certificate_live(status)
+            lifecycle.require_surveillance_remaining(certificate.surveillances_done)
         else:
             lifecycle.require_certificate_renewable(status)
         await _require_no_open_audit(ctx, certificate)

@@ -56,7 +56,7 @@ def filtered(filters: Filters, today: date) -> Select[Certificate]:
         query = query.where(
             (Certificate.status == status)
             | (Certificate.status.in_(live) & (Certificate.expires_on < today))
-        )
+        )  # the SQL mirror of dates.is_past_expiry: expired from the day after expires_on
     elif status in live:
         query = query.where(Certificate.status == status, Certificate.expires_on >= today)
     elif status is not None:
@@ -166,17 +166,20 @@ def move(
     *,
     reason: str,
     from_status: CertificateStatus | None = None,
+    changed_on: date | None = None,
     **data: object,
 ) -> None:
     """Apply a legal status move and queue ``certificate.<past tense>``.
 
     ``from_status`` defaults to the status true today, so a certificate past its expiry can
     be neither reinstated nor suspended (§7); housekeeping passes the recorded one.
+    ``changed_on`` defaults to today; an expiry is dated the day it happened
+    (``dates.expired_on``), however late housekeeping records it.
     """
     before = from_status or effective_status(ctx, certificate)
     certificate.status = lifecycle.certificate_transition(before, action)
     certificate.status_reason = reason
-    certificate.status_changed_on = ctx.clock.today()
+    certificate.status_changed_on = changed_on or ctx.clock.today()
     certificate.bump(ctx.clock.now())
     ctx.record(
         "certificate",

@@ -47,7 +47,7 @@ async def decide(
     if kind is AuditKind.INITIAL:
         certificate = await _initial(ctx, audit, grade, recommended, reason=body.reason)
     elif kind is AuditKind.SURVEILLANCE:
-        certificate = await _surveillance(ctx, audit, grade, reason=body.reason)
+        certificate = await _surveillance(ctx, audit, grade, recommended, reason=body.reason)
     else:
         certificate = await _recertification(ctx, audit, grade, recommended, reason=body.reason)
     decision = Decision(
@@ -109,7 +109,11 @@ async def _initial(
     return certificate
 
 
-async def _live_certificate(ctx: Context, audit: Audit, *, renewing: bool) -> Certificate:
+async def _audited_certificate(
+    ctx: Context, audit: Audit, *, renewing: bool, granting: bool
+) -> Certificate:
+    """The audit's certificate, locked. A grant needs it live (active or suspended); a
+    refusal is always recorded (§6), and leaves a certificate that is no longer live alone."""
     assert audit.certificate_id is not None
     certificate = (
         await ctx.session.execute(
@@ -119,22 +123,28 @@ async def _live_certificate(ctx: Context, audit: Audit, *, renewing: bool) -> Ce
             .execution_options(populate_existing=True)
         )
     ).scalar_one()
-    status = certificates.effective_status(ctx, certificate)
-    if renewing:
-        lifecycle.require_certificate_renewable(status)
-    else:
-        lifecycle.require_certificate_live(status)
+    if granting:
+        status = certificates.effective_status(ctx, certificate)
+        if renewing:
+            lifecycle.require_certificate_renewable(status)
+        else:
+            lifecycle.require_certificate_live(status)
     return certificate
 
 
 async def _surveillance(
-    ctx: Context, audit: Audit, grade: Grade | None, *, reason: str
+    ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
 ) -> Certificate:
-    """Grant: grade set (up or down), reinstated if suspended; refuse: suspended. Either way
-    the surveillance is recorded and the schedule advances (api.md, decision)."""
-    certificate = await _live_certificate(ctx, audit, renewing=False)
+    """Grant: grade and final score set (up or down), reinstated if suspended; refuse:
+    suspended. Either way the surveillance is recorded and the schedule advances (api.md,
+    decision) — unless a refusal finds the certificate no longer live (withdrawn, cancelled,
+    expired, superseded meanwhile): then it is left as it is."""
+    certificate = await _audited_certificate(ctx, audit, renewing=False, granting=grade is not None)
+    if not lifecycle.is_live(certificates.effective_status(ctx, certificate)):
+        return certificate
     today = ctx.clock.today()
     if grade is not None:
+        certificate.final_score = sheet.final_score
         if grade != certificate.grade:
             ctx.record(
                 "certificate",
@@ -164,6 +174,7 @@ async def _surveillance(
             "audit_id": audit.id,
             "outcome": "grant" if grade is not None else "refuse",
             "surveillance_on": today,
+            "final_score": certificate.final_score,
             "next_surveillance_due": certificate.next_surveillance_due,
         },
     )
@@ -175,7 +186,7 @@ async def _recertification(
 ) -> Certificate | None:
     """Grant: a new certificate (continuity inside the window), the old one superseded;
     refuse: the old certificate runs on to its expiry."""
-    old = await _live_certificate(ctx, audit, renewing=True)
+    old = await _audited_certificate(ctx, audit, renewing=True, granting=grade is not None)
     if grade is None:
         return None
     organisation = await organisations.get_or_raise(ctx, old.organisation_id)

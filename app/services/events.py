@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any
 
 import rfc8785
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Event, EventChain
@@ -126,9 +126,28 @@ async def verify(session: AsyncSession) -> Verification:
     chain without gaps) and breaks the next row's ``prev_hash``; a reordered pair breaks both;
     rows missing from the end disagree with the head. The head is read first, so events
     appended while the walk runs are simply not part of this check.
+
+    A row outside 1..head (written in SQL past the head, or with an id of 0 or below) is
+    never walked, so it is looked for apart: in one statement against the head as that
+    statement sees it, so an event appended meanwhile (its row and the head committed
+    together) is never mistaken for one. The first broken id is the lower of the two.
     """
     head = (await session.execute(select(EventChain).where(EventChain.id == CHAIN_ID))).scalar_one()
     last_id, last_hash = head.last_event_id, head.last_hash
+    current_head = (
+        select(EventChain.last_event_id).where(EventChain.id == CHAIN_ID).scalar_subquery()
+    )
+    stray: int | None = await session.scalar(
+        select(func.min(Event.id)).where((Event.id < 1) | (Event.id > current_head))
+    )
+    walked = await _walk(session, last_id, last_hash)
+    if stray is None:
+        return walked
+    broken = stray if walked.first_broken_id is None else min(stray, walked.first_broken_id)
+    return Verification(False, walked.checked, broken)
+
+
+async def _walk(session: AsyncSession, last_id: int, last_hash: str) -> Verification:
     expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
     while expected_id <= last_id:
         batch = (

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from app.clock import Clock
 from app.config import Settings
 from app.db import Database
-from app.domain import lifecycle
+from app.domain import dates, lifecycle
 from app.domain.enums import CertificateStatus
 from app.models import Certificate
 from app.services import certificates
@@ -41,6 +41,7 @@ class Report:
 def _due(today: date, settings: Settings) -> ColumnElement[bool]:
     """The SQL mirror of ``lifecycle.housekeeping_action`` (the domain decides each row)."""
     return or_(
+        # dates.is_past_expiry: expired from the day after expires_on
         and_(Certificate.status.in_(LIVE), Certificate.expires_on < today),
         and_(
             Certificate.status == CertificateStatus.SUSPENDED,
@@ -98,6 +99,11 @@ def _apply(
     action = lifecycle.housekeeping_action(**facts)
     if action is None:  # handled meanwhile by another run, or a row of the SQL margin
         return
+    dated: dict[str, date] = {}
+    if action is lifecycle.CertificateAction.EXPIRE:
+        # dated the day it happened, however late this run records it
+        expired_on = dates.expired_on(certificate.expires_on)
+        dated = {"changed_on": expired_on, "expired_on": expired_on}
     certificates.move(
         ctx,
         certificate,
@@ -105,5 +111,6 @@ def _apply(
         reason=lifecycle.housekeeping_reason(action, **facts),
         from_status=status,
         by="housekeeping",
+        **dated,
     )
     report.done[action.value] += 1

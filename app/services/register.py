@@ -10,14 +10,14 @@ import csv
 import io
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal, Protocol
 
 from sqlalchemy import Select
 
 from app.clock import Clock
 from app.db import Database
-from app.domain import lifecycle
+from app.domain import dates, lifecycle
 from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade
 from app.models import Certificate
 
@@ -78,7 +78,7 @@ def row_for(certificate: Record, today: date) -> Row:
     return Row(
         certificate,
         status,
-        certificate.expires_on + timedelta(days=1),
+        dates.expired_on(certificate.expires_on),
         f"validity ended on {certificate.expires_on}",
     )
 

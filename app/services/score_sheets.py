@@ -11,6 +11,7 @@ from app.domain import scoring
 from app.domain.enums import EnterpriseType, SpecialDeductionCategory
 from app.domain.errors import NotFound
 from app.domain.lifecycle import AuditAction
+from app.domain.text import is_blank
 from app.models import ScoreSheet, ScoreSheetItem
 from app.pagination import decode_cursor, paginate
 from app.schemas.audits import ScoreSheetCreate
@@ -21,7 +22,9 @@ from app.services.context import Context
 def sheet_input(body: ScoreSheetCreate) -> scoring.SheetInput:
     return scoring.SheetInput(
         items=tuple(
-            scoring.ItemInput(i.indicator_code, i.score, i.not_applicable, i.note)
+            scoring.ItemInput(
+                i.indicator_code, i.score, i.not_applicable, None if is_blank(i.note) else i.note
+            )
             for i in body.items
         ),
         special_deductions=tuple(

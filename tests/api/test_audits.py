@@ -198,7 +198,7 @@ async def test_score_sheet_rules(api: Api, story: Story, cast: Cast) -> None:
             422,
             "score_sheet.note_required",
         ),  # delivery.packaging
-        (with_item(14, not_applicable=True, note="  "), 422, "request.validation"),
+        (with_item(14, not_applicable=True, note="  "), 422, "score_sheet.note_required"),
         (with_item(14, score=4, not_applicable=True, note="x"), 422, "score_sheet.invalid_items"),
         (
             {**good, "special_deductions": [{"category": "moral", "description": "x"}]},

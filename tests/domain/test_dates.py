@@ -128,3 +128,12 @@ def test_cycle_invariants(issued_on: date) -> None:
     second = surveillance_due(dates.valid_from, 1)
     assert second is not None
     assert first < second < dates.expires_on
+
+
+def test_a_certificate_expires_the_day_after_expires_on() -> None:
+    from app.domain.dates import expired_on, is_past_expiry
+
+    last = date(2029, 2, 28)
+    assert expired_on(last) == date(2029, 3, 1)
+    assert not is_past_expiry(last, last)
+    assert is_past_expiry(last, date(2029, 3, 1))

@@ -279,3 +279,22 @@ def test_only_a_withdrawn_application_stops_following_its_audit(status: Applicat
     from app.domain.lifecycle import application_follows_audit
 
     assert application_follows_audit(status) is (status is not ApplicationStatus.WITHDRAWN)
+
+
+@pytest.mark.parametrize("status", list(CertificateStatus))
+def test_is_live_means_active_or_suspended(status: CertificateStatus) -> None:
+    from app.domain.lifecycle import is_live
+
+    assert is_live(status) is (status in {CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED})
+
+
+def test_two_surveillance_audits_per_cycle_then_the_recertification() -> None:
+    from app.domain.errors import Conflict
+    from app.domain.lifecycle import require_surveillance_remaining
+
+    require_surveillance_remaining(0)
+    require_surveillance_remaining(1)
+    with pytest.raises(Conflict) as raised:
+        require_surveillance_remaining(2)
+    assert raised.value.code == "audit.invalid_transition"
+    assert "recertification" in raised.value.detail

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.text import exact_form, fold, has_control_characters, search_key
+from app.domain.text import exact_form, fold, has_control_characters, is_blank, search_key
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,12 @@ def test_exact_form_folds_width_and_trims_only(given: str, stored: str, same: bo
 @given(st.text())
 def test_exact_form_is_idempotent(text: str) -> None:
     assert exact_form(exact_form(text)) == exact_form(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "blank"),
+    [(None, True), ("", True), (" \t\n", True), ("\u3000", True), ("\u200b\ufeff", True),
+     ("不涉及", False), (" x ", False)],
+)  # fmt: skip
+def test_is_blank(value: str | None, blank: bool) -> None:
+    assert is_blank(value) is blank
