@@ -22,7 +22,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.public.search import bigrams, doubled, fts_query, selective_grams, uses_trigrams
+from app.public.search import (
+    bigrams,
+    doubled,
+    fts_query,
+    selective_grams,
+    trigram_window,
+    uses_trigrams,
+)
 from app.services.common import like_pattern
 
 COLUMNS = (
@@ -125,10 +132,12 @@ PG = {
         f" SELECT {_COLS} FROM hits WHERE search_key LIKE $2 ESCAPE '\\'"
         f" ORDER BY {_ORDER} LIMIT $3"
     ),
+    # $1: the pattern of the term's selective window (search.trigram_window), $2: the term's
     "trigrams": (
-        f"WITH hits AS MATERIALIZED (SELECT {_COLS} FROM certificates"
+        f"WITH hits AS MATERIALIZED (SELECT {_COLS}, search_key FROM certificates"
         f" WHERE search_key LIKE $1 ESCAPE '\\' {{after}})"
-        f" SELECT {_COLS} FROM hits ORDER BY {_ORDER} LIMIT $2"
+        f" SELECT {_COLS} FROM hits WHERE search_key LIKE $2 ESCAPE '\\'"
+        f" ORDER BY {_ORDER} LIMIT $3"
     ),
     "by_uscc": (
         f"SELECT {_COLS} FROM certificates WHERE organisation_uscc = $1"
@@ -255,9 +264,11 @@ class PostgresReader:
     ) -> tuple[str, tuple[Any, ...]]:
         """The statement ``indexed`` runs for ``term``, with its arguments: pg_trgm for Latin
         words; any other term — 2 characters, Chinese, punctuated — by its selective bigrams."""
+        shares = (await self._statistics()).gram_shares
         if uses_trigrams(term) and term.isascii():
-            return _pg("trigrams", after, slot=3), (like_pattern(term), limit, *_after_args(after))
-        grams = selective_grams(bigrams(term), (await self._statistics()).gram_shares)
+            window = like_pattern(trigram_window(term, shares))
+            return _pg("trigrams", after), (window, like_pattern(term), limit, *_after_args(after))
+        grams = selective_grams(bigrams(term), shares)
         return _pg("bigrams", after), (grams, like_pattern(term), limit, *_after_args(after))
 
     async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:

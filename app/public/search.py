@@ -41,6 +41,7 @@ __all__ = [
     "second_walk",
     "selective_grams",
     "term",
+    "trigram_window",
     "uses_trigrams",
 ]
 
@@ -115,3 +116,41 @@ def selective_grams(
     ranked = sorted(set(grams), key=lambda g: (shares.get(g, 0.0), g))
     keep = [g for g in ranked if shares.get(g, 0.0) <= common]
     return sorted(keep or ranked[:1])
+
+
+def trigram_window(term: str, shares: Mapping[str, float], *, width: int = 4) -> str:
+    """The part of a Latin term pg_trgm is asked for: the ``width`` letters and digits in a
+    row whose trigrams are rarest. pg_trgm reads the posting list of every trigram of its
+    pattern, and in a register of pinyin names "eng", "hen" or "ang" are in a large share of
+    them: for "yucheng" the window "yuch" alone narrows to the few names that hold it, and
+    the ``LIKE`` recheck of the whole term keeps the answer exact. A trigram's share is
+    estimated by the rarer of its two bigrams (``shares``: the bigram statistics; unlisted:
+    rare). The whole term when it is no longer than ``width``."""
+    if len(term) <= width:
+        return term
+    runs = [w for w in _runs(term) if len(w) >= 3]
+    if not runs:
+        return term
+    size = min(width, max(len(r) for r in runs))
+
+    def cost(window: str) -> float:
+        return sum(
+            min(shares.get(window[i : i + 2], 0.0), shares.get(window[i + 1 : i + 3], 0.0))
+            for i in range(len(window) - 2)
+        )
+
+    windows = [r[i : i + size] for r in runs if len(r) >= size for i in range(len(r) - size + 1)]
+    return min(windows, key=cost)
+
+
+def _runs(term: str) -> list[str]:
+    """The term's runs of letters and digits (pg_trgm's words)."""
+    out, run = [], ""
+    for char in term:
+        if char.isalnum():
+            run += char
+        else:
+            if run:
+                out.append(run)
+            run = ""
+    return [*out, run] if run else out

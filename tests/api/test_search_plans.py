@@ -105,7 +105,9 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
         url, PG["bigrams"].format(after=""), bigrams(absent), like_pattern(absent), 21
     )
     latin = "zzyzxqj"
-    latin_plan = await _explain_pg(url, _pg("trigrams", None, slot=3), like_pattern(latin), 21)
+    latin_plan = await _explain_pg(
+        url, _pg("trigrams", None), like_pattern(latin[:4]), like_pattern(latin), 21
+    )
     for nodes, index in ((two_plan, "ix_certificates_search_bigrams"),
                          (absent_plan, "ix_certificates_search_bigrams"),
                          (latin_plan, "ix_certificates_search_trigrams")):  # fmt: skip

@@ -11,6 +11,7 @@ from app.public.search import (
     bigrams,
     second_walk,
     selective_grams,
+    trigram_window,
     uses_trigrams,
 )
 
@@ -49,3 +50,19 @@ def test_second_walk_weighs_the_walk_against_the_index() -> None:
 def test_terms_for_pg_trgm() -> None:
     assert uses_trigrams("huawei") and uses_trigrams("万家乐")
     assert not uses_trigrams("华为") and not uses_trigrams("(武汉")
+
+
+def test_the_trigram_window_avoids_common_trigrams() -> None:
+    shares = {"en": 0.5, "ng": 0.6, "he": 0.3, "ch": 0.2, "yu": 0.05, "uc": 0.01}
+    assert trigram_window("yucheng", shares) == "yuch"
+    assert trigram_window("tcl", shares) == "tcl"  # no longer than the window
+    # only letters and digits in a row: pg_trgm's words, never across a space or a stop
+    assert trigram_window("co., ltd", shares) == "ltd"
+    assert trigram_window("ab xyzw", {"xy": 0.9}) == "xyzw"
+    assert trigram_window("ab, cd", {}) == "ab, cd"  # no run of three: the whole term
+    assert trigram_window("abcde", {"ab": 0.9, "bc": 0.9}) == "bcde"
+
+
+@given(st.text(alphabet="abcdefgh .,", min_size=1, max_size=20))
+def test_the_window_is_part_of_the_term(term: str) -> None:
+    assert trigram_window(term, {"ab": 0.5}) in term
