@@ -30,17 +30,16 @@ def head_revision() -> str:
 
 
 async def current_revision(db: Database) -> str | None:
+    """The schema's revision; None when it was never migrated."""
     async with db.engine.connect() as conn:
+        if not await conn.run_sync(lambda sync: inspect(sync).has_table("alembic_version")):
+            return None
         return (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
 
 
 async def at_head(db: Database) -> bool:
     """Whether the schema is migrated to the head (False too when it was never migrated)."""
-    async with db.engine.connect() as conn:
-        if not await conn.run_sync(lambda sync: inspect(sync).has_table("alembic_version")):
-            return False
-        current = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-    return current == head_revision()
+    return await current_revision(db) == head_revision()
 
 
 # Dialect-specific search structures live only in the migrations (0003), not in the models,

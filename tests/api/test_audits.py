@@ -5,22 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from app.domain.enums import Role
 from tests.support.api import Api, assert_problem
 from tests.support.inspect import snapshot
 from tests.support.workflow import Cast, Story, application_body, indicators, sheet
-
-
-@pytest.fixture
-async def cast(api: Api) -> Cast:
-    return await Cast.hire(api)
-
-
-@pytest.fixture
-def story(api: Api, cast: Cast) -> Story:
-    return Story(api, cast)
 
 
 async def test_initial_audit_needs_an_accepted_application(

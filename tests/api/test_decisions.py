@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from app.domain.enums import Role
 from tests.support.api import Api, assert_problem
 from tests.support.inspect import snapshot
 from tests.support.workflow import Cast, Story, indicators, sheet
-
-
-@pytest.fixture
-async def cast(api: Api) -> Cast:
-    return await Cast.hire(api)
-
-
-@pytest.fixture
-def story(api: Api, cast: Cast) -> Story:
-    return Story(api, cast)
 
 
 async def _completed(api: Api, story: Story, total: str, deductions: int = 0) -> int:

@@ -18,16 +18,6 @@ from tests.support.inspect import events, snapshot
 from tests.support.workflow import Cast, Story, indicators, sheet
 
 
-@pytest.fixture
-async def cast(api: Api) -> Cast:
-    return await Cast.hire(api)
-
-
-@pytest.fixture
-def story(api: Api, cast: Cast) -> Story:
-    return Story(api, cast)
-
-
 async def _completed(story: Story, kind: str, number: str, total: str) -> int:
     """A surveillance or recertification audit of ``number``, scored and completed."""
     audit = await story.audit(kind=kind, certificate_number=number)

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from tests.support.api import Api
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every (path, method, operation) of an OpenAPI document."""
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
 
 
 async def test_openapi_operations_are_well_formed(api: Api) -> None:
@@ -14,37 +24,33 @@ async def test_openapi_operations_are_well_formed(api: Api) -> None:
     seen: set[str] = set()
     schemas = doc["components"]["schemas"]
     assert "Problem" in schemas and "HTTPValidationError" not in schemas
-    for path, item in doc["paths"].items():
-        for method in METHODS:
-            op = item.get(method)
-            if op is None:
+    for path, method, op in _operations(doc):
+        where = f"{method.upper()} {path}"
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", op["operationId"]), where
+        assert op["operationId"] not in seen, where
+        seen.add(op["operationId"])
+        assert op.get("tags"), where
+        responses = op["responses"]
+        if path != "/healthz":
+            assert {"500", "503"} <= set(responses), where
+        if "requestBody" in op or op.get("parameters"):
+            assert "422" in responses, where
+        if "requestBody" in op:
+            assert "400" in responses, where
+        if path.startswith("/api/v1"):
+            assert {"401", "403"} <= set(responses), where
+            assert op.get("security"), where
+        if path.startswith(("/public/", "/verify")):
+            assert "429" in responses, where
+        for status, spec in responses.items():
+            if int(status) < 400:
                 continue
-            where = f"{method.upper()} {path}"
-            assert re.fullmatch(r"[a-z][a-z0-9_]*", op["operationId"]), where
-            assert op["operationId"] not in seen, where
-            seen.add(op["operationId"])
-            assert op.get("tags"), where
-            responses = op["responses"]
-            if path != "/healthz":
-                assert {"500", "503"} <= set(responses), where
-            if "requestBody" in op or op.get("parameters"):
-                assert "422" in responses, where
-            if "requestBody" in op:
-                assert "400" in responses, where
-            if path.startswith("/api/v1"):
-                assert {"401", "403"} <= set(responses), where
-                assert op.get("security"), where
-            if path.startswith(("/public/", "/verify")):
-                assert "429" in responses, where
-            for status, spec in responses.items():
-                if int(status) < 400:
-                    continue
-                if path.startswith("/verify"):
-                    assert list(spec["content"]) == ["text/html"], where
-                    continue
-                assert list(spec["content"]) == ["application/problem+json"], where
-                ref = spec["content"]["application/problem+json"]["schema"]["$ref"]
-                assert ref == "#/components/schemas/Problem", where
+            if path.startswith("/verify"):
+                assert list(spec["content"]) == ["text/html"], where
+                continue
+            assert list(spec["content"]) == ["application/problem+json"], where
+            ref = spec["content"]["application/problem+json"]["schema"]["$ref"]
+            assert ref == "#/components/schemas/Problem", where
     assert {
         "create_user",
         "list_users",
@@ -76,21 +82,17 @@ async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
 
 async def test_openapi_documents_body_limits_rate_limits_and_redirects(api: Api) -> None:
     doc = (await api.get("/openapi.json")).json()
-    for path, item in doc["paths"].items():
-        for method in METHODS:
-            op = item.get(method)
-            if op is None:
-                continue
-            where = f"{method.upper()} {path}"
-            responses = op["responses"]
-            if method in ("post", "put", "patch"):
-                assert "413" in responses, where
-            if path.startswith(("/public/", "/verify")):
-                for status, spec in responses.items():
-                    headers = spec.get("headers", {})
-                    for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"):
-                        assert name in headers, f"{where} {status}"
-                assert "Retry-After" in responses["429"]["headers"], where
+    for path, method, op in _operations(doc):
+        where = f"{method.upper()} {path}"
+        responses = op["responses"]
+        if method in ("post", "put", "patch"):
+            assert "413" in responses, where
+        if path.startswith(("/public/", "/verify")):
+            for status, spec in responses.items():
+                headers = spec.get("headers", {})
+                for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"):
+                    assert name in headers, f"{where} {status}"
+            assert "Retry-After" in responses["429"]["headers"], where
     paths = doc["paths"]
     assert "304" in paths["/public/v1/certificates/{number}"]["get"]["responses"]
     assert "Location" in paths["/verify"]["get"]["responses"]["303"]["headers"]

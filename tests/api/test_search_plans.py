@@ -17,8 +17,7 @@ import asyncpg
 
 from app.demo import load
 from app.public.queries import PG, SQLITE, _pg, _sq
-from app.public.search import FIRST_WALK as WALK_DEPTH
-from app.public.search import bigrams, fts_query, like_pattern, uses_trigrams
+from app.public.search import FIRST_WALK, bigrams, fts_query, like_pattern, uses_trigrams
 from tests.support.api import Api
 
 ROWS = 30_000
@@ -73,7 +72,7 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
             def plan(sql: str, *args: Any) -> str:
                 return " | ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args))
 
-            walk = plan(SQLITE["walk"].format(after=""), WALK_DEPTH, like_pattern(common), 21)
+            walk = plan(SQLITE["walk"].format(after=""), FIRST_WALK, like_pattern(common), 21)
             assert "COVERING INDEX ix_certificates_search_walk" in walk, walk
             for term, table in ((two, "certificate_search"), (absent, "certificate_search_words")):
                 words = table.endswith("words")
@@ -88,7 +87,7 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
         return
 
     url = settings.database_url
-    walk = await _explain_pg(url, _pg("walk", None), like_pattern(common), WALK_DEPTH, 21)
+    walk = await _explain_pg(url, _pg("walk", None), like_pattern(common), FIRST_WALK, 21)
     kinds = {n["Node Type"] for n in walk}
     assert "Seq Scan" not in kinds
     assert any(
