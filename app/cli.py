@@ -54,7 +54,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
     from app.clock import Clock
     from app.db import Database
-    from app.domain.errors import DomainError
+    from app.domain.problems import DomainError
     from app.schema_version import at_head
     from app.schemas.users import UserCreate
     from app.services.bootstrap import create_admin

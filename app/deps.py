@@ -13,8 +13,7 @@ from app.clock import Clock
 from app.config import Settings
 from app.db import Database
 from app.domain.enums import Role
-from app.domain.errors import Forbidden
-from app.problems import Unauthenticated
+from app.domain.problems import FORBIDDEN, UNAUTHENTICATED
 from app.services.auth import authenticate
 from app.services.context import Context
 
@@ -68,11 +67,11 @@ def authorize(*roles: Role) -> Callable[..., Awaitable[Context]]:
         session: SessionDep, clock: ClockDep, settings: SettingsDep, credentials: Credentials
     ) -> Context:
         if credentials is None:
-            raise Unauthenticated("auth.unauthenticated", "a bearer token is required")
+            raise UNAUTHENTICATED("a bearer token is required")
         user = await authenticate(session, credentials.credentials, now=clock.now())
         if allowed and not user.has_any(allowed):
             needed = " or ".join(sorted(r.value for r in allowed))
-            raise Forbidden("auth.forbidden", f"this needs the role {needed}")
+            raise FORBIDDEN(f"this needs the role {needed}")
         return Context(session, clock, settings, actor=user)
 
     return dependency

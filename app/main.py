@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import orjson
 from fastapi import FastAPI
 from starlette.types import Scope
 
@@ -15,9 +14,10 @@ from app import openapi, problems
 from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import Database
+from app.domain.problems import RATE_LIMITED
 from app.http import BodyLimitMiddleware, RefuseNulMiddleware
 from app.metrics import Metrics, MetricsMiddleware
-from app.problems import PROBLEM_MEDIA_TYPE
+from app.paths import PAGES_PREFIX
 from app.public.queries import reader_for
 from app.public.ratelimit import (
     Decision,
@@ -119,7 +119,7 @@ def create_app(
 
     problems.install(app)
     # the public surface first: routing tries routes in order, and these are the hot ones
-    app.router.routes[0:0] = public_routes.routes
+    app.include_router(public_routes.router)
     app.include_router(pages.router)
     app.include_router(operations.router)
     app.include_router(users.router)
@@ -154,20 +154,15 @@ async def close_public(app: FastAPI) -> None:
 
 def _refusal(settings: Settings) -> Refusal:
     def refuse(decision: Decision, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        if scope["path"].startswith("/verify"):
+        if scope["path"].startswith(PAGES_PREFIX):
             body = pages.too_many_requests_page(settings.issuer_name, decision.reset_after)
             return 429, [(b"content-type", b"text/html; charset=utf-8")], body
-        body = orjson.dumps(
-            {
-                "type": "urn:starcert:problem:request.rate_limited",
-                "title": "Too Many Requests",
-                "status": 429,
-                "detail": f"over {settings.public_rate_limit.limit} requests per "
-                f"{settings.public_rate_limit.period_seconds} s; retry after "
-                f"{decision.reset_after} s",
-                "code": "request.rate_limited",
-            }
+        rate = settings.public_rate_limit
+        response = problems.problem(
+            RATE_LIMITED,
+            f"over {rate.limit} requests per {rate.period_seconds} s; retry after "
+            f"{decision.reset_after} s",
         )
-        return 429, [(b"content-type", PROBLEM_MEDIA_TYPE.encode())], body
+        return 429, list(response.raw_headers), bytes(response.body)
 
     return refuse

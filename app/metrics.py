@@ -72,5 +72,5 @@ class MetricsMiddleware:
 
 def _route_template(scope: Scope) -> str:
     """The matched route's template (bounded label values), or ``unmatched`` for a 404."""
-    path = getattr(scope.get("route"), "path", None)
+    path = getattr(scope.get("route"), "path_format", None)
     return path if isinstance(path, str) else "unmatched"

@@ -6,19 +6,12 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Query
-
-from app.domain.errors import FieldError, Unprocessable
+from app.domain.problems import VALIDATION, FieldError
+from app.schemas.common import MAX_INT
 
 T = TypeVar("T")
-MAX_KEY = 2_147_483_647
-
-LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).", examples=[20])]
-CursorQuery = Annotated[
-    str | None, Query(max_length=500, description="`next_cursor` of the previous page.")
-]
 
 
 def encode_cursor(*key: str | int) -> str:
@@ -40,8 +33,7 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
         or len(key) != len(types)
         or not all(type(v) is t and _in_bounds(v) for v, t in zip(key, types, strict=True))
     ):
-        raise Unprocessable(
-            "request.validation",
+        raise VALIDATION(
             "the cursor is not one this list gave out",
             errors=[FieldError(("query", "cursor"), "invalid cursor")],
         )
@@ -52,7 +44,7 @@ def _in_bounds(value: object) -> bool:
     """What a cursor may hold: the keys this service gives out, never a value that the
     database would refuse (an id beyond int4, a control character in text)."""
     if isinstance(value, int):
-        return 0 <= value <= MAX_KEY
+        return 0 <= value <= MAX_INT
     return isinstance(value, str) and len(value) <= 64 and value.isprintable()
 
 

@@ -1,16 +1,16 @@
-"""Every error the service returns, as ``application/problem+json`` (RFC 9457): the one place.
+"""Every error the service answers, as ``application/problem+json`` (RFC 9457): the one builder.
 
-Domain errors carry their own ``code`` and status; framework errors (validation, unknown
-route, wrong method, malformed JSON), database outages and unexpected failures are mapped
-here, so no handler elsewhere builds an error body.
+``problem`` builds every problem body from a type of the catalogue (``app.domain.problems``):
+domain refusals, framework errors (validation, unknown route, wrong method, malformed JSON,
+body limit), rate-limit refusals, database outages and unexpected failures. The handlers
+below map each kind of exception to its problem, so nothing else builds an error body.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
-from http import HTTPStatus
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -22,7 +22,23 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.domain.errors import DomainError, FieldError
+from app.domain.problems import (
+    BAD_REQUEST,
+    CONFLICT,
+    MALFORMED_JSON,
+    METHOD_NOT_ALLOWED,
+    ROUTE_NOT_FOUND,
+    SERVER_ERROR,
+    SERVICE_UNAVAILABLE,
+    TOO_LARGE,
+    UNAUTHENTICATED,
+    VALIDATION,
+    DomainError,
+    FieldError,
+    ProblemType,
+)
+from app.paths import PAGES_PREFIX
+from app.schemas.common import PATTERN_MESSAGES
 
 log = logging.getLogger("starcert")
 
@@ -30,7 +46,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:starcert:problem:"
 
 
-class ProblemError(BaseModel):
+class ProblemErrorItem(BaseModel):
     loc: list[str | int]
     msg: str
 
@@ -43,7 +59,9 @@ class Problem(BaseModel):
     status: int = Field(examples=[409])
     detail: str = Field(examples=["cannot accept an application that is withdrawn"])
     code: str = Field(examples=["application.invalid_transition"])
-    errors: list[ProblemError] | None = None
+    errors: list[ProblemErrorItem] | None = Field(
+        default=None, description="Each invalid parameter or field (validation problems)."
+    )
 
 
 class ProblemResponse(JSONResponse):
@@ -51,46 +69,41 @@ class ProblemResponse(JSONResponse):
 
 
 def problem(
-    status: int,
-    code: str,
+    kind: ProblemType,
     detail: str,
     *,
-    title: str | None = None,
     errors: Sequence[FieldError] = (),
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, object] | None = None,
 ) -> ProblemResponse:
+    """The problem response of ``kind``: its code, status and title, this ``detail``."""
     body: dict[str, Any] = {
-        "type": TYPE_PREFIX + code,
-        "title": title or HTTPStatus(status).phrase,
-        "status": status,
+        "type": TYPE_PREFIX + kind.code,
+        "title": kind.title,
+        "status": kind.status,
         "detail": detail,
-        "code": code,
+        "code": kind.code,
     }
     if errors:
         body["errors"] = [{"loc": list(e.loc), "msg": e.msg} for e in errors]
-    return ProblemResponse(body, status_code=status, headers=headers)
+    if extensions:
+        body.update(extensions)
+    if kind is UNAUTHENTICATED:
+        headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
+    return ProblemResponse(body, status_code=kind.status, headers=dict(headers or {}) or None)
 
 
 def from_domain_error(exc: DomainError) -> ProblemResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem(
-        exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, headers=headers
-    )
+    return problem(exc.problem, exc.detail, errors=exc.errors, extensions=exc.extensions)
 
 
-class Unauthenticated(DomainError):
-    status = 401
-    title = "Unauthenticated"
-
-
-HTML_PREFIX = "/verify"
 HtmlErrors = Callable[[Request, int, str], Response]
 
 
 def respond(request: Request, response: ProblemResponse, detail: str) -> Response:
-    """The problem, or an HTML page of the same status for the human pages (api.md)."""
+    """The problem, or an HTML page of the same status for the human pages under /verify."""
     render: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
-    if render is not None and request.url.path.startswith(HTML_PREFIX):
+    if render is not None and request.url.path.startswith(PAGES_PREFIX):
         page = render(request, response.status_code, detail)
         for name in ("www-authenticate", "retry-after", "allow"):
             if name in response.headers:
@@ -104,23 +117,28 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     return respond(request, from_domain_error(exc), exc.detail)
 
 
-def _loc(raw: Sequence[Any]) -> tuple[str | int, ...]:
-    return tuple(p if isinstance(p, int) else str(p) for p in raw)
-
-
 MALFORMED_DETAIL = "the request body is not valid JSON"
 VALIDATION_DETAIL = "the request is not valid; see errors"
 
 
+def field_errors(raw: Sequence[Any], *, prefix: tuple[str, ...] = ()) -> list[FieldError]:
+    """pydantic's errors, located (``prefix`` places them: body, query) and in words."""
+    out = []
+    for error in raw:
+        loc = tuple(p if isinstance(p, int) else str(p) for p in error.get("loc", ()))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "string_pattern_mismatch":
+            message = PATTERN_MESSAGES.get(str(error.get("ctx", {}).get("pattern")), message)
+        out.append(FieldError((*prefix, *loc), message))
+    return out
+
+
 def invalid_request(raw: Sequence[Any], *, prefix: tuple[str, ...] = ()) -> ProblemResponse:
-    """pydantic's errors as the problem of api.md: 400 for a body that is not JSON, else 422
-    ``request.validation`` with every error located (``prefix`` places them: body, query)."""
+    """400 ``request.malformed_json`` for a body that is not JSON, else 422
+    ``request.validation`` with every error located."""
     if any(e.get("type") == "json_invalid" for e in raw):
-        return problem(400, "request.malformed_json", MALFORMED_DETAIL)
-    errors = [
-        FieldError((*prefix, *_loc(e.get("loc", ()))), str(e.get("msg", "invalid"))) for e in raw
-    ]
-    return problem(422, "request.validation", VALIDATION_DETAIL, errors=errors)
+        return problem(MALFORMED_JSON, MALFORMED_DETAIL)
+    return problem(VALIDATION, VALIDATION_DETAIL, errors=field_errors(raw, prefix=prefix))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -130,44 +148,65 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return respond(request, response, detail)
 
 
+# The framework's own refusals, as problems of the catalogue.
+_HTTP = {
+    400: (BAD_REQUEST, "the request body cannot be read"),
+    404: (ROUTE_NOT_FOUND, "no such resource"),
+    405: (METHOD_NOT_ALLOWED, "method not allowed here"),
+    413: (TOO_LARGE, "the request body is too large"),
+}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    known = _HTTP.get(exc.status_code)
+    if known is None:  # nothing in starcert raises other statuses: a bug, not the caller's
+        return await _server_error(request, exc)
+    kind, detail = known
+    if kind is TOO_LARGE and isinstance(exc.detail, str) and exc.detail.startswith("the "):
+        detail = exc.detail
     headers = dict(exc.headers) if exc.headers else None
-    if exc.status_code == 404:
-        code, detail = "request.not_found", "no such resource"
-    elif exc.status_code == 405:
-        code, detail = "request.method_not_allowed", "method not allowed here"
-    elif exc.status_code == 413:
-        code, detail = "request.too_large", "the request body is too large"
-    else:
-        phrase = HTTPStatus(exc.status_code).phrase
-        code = "request." + phrase.lower().replace(" ", "_").replace("-", "_")
-        detail = str(exc.detail)
-    return respond(request, problem(exc.status_code, code, detail, headers=headers), detail)
+    return respond(request, problem(kind, detail, headers=headers), detail)
 
 
 async def _stale_data(request: Request, _exc: Exception) -> Response:
     detail = "the resource changed concurrently; read it again"
-    return respond(request, problem(409, "request.conflict", detail), detail)
+    return respond(request, problem(CONFLICT, detail), detail)
 
 
 async def _integrity_error(request: Request, exc: Exception) -> Response:
     log.warning("integrity error not mapped by a service: %s", exc)
     detail = "the change conflicts with the stored data"
-    return respond(request, problem(409, "request.conflict", detail), detail)
+    return respond(request, problem(CONFLICT, detail), detail)
+
+
+UNAVAILABLE_DETAIL = "the database is unavailable; try again shortly"
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     log.error("database unavailable: %s", exc)
-    detail = "the database is unavailable; try again shortly"
-    response = problem(503, "service.unavailable", detail, headers={"Retry-After": "5"})
-    return respond(request, response, detail)
+    response = problem(SERVICE_UNAVAILABLE, UNAVAILABLE_DETAIL, headers={"Retry-After": "5"})
+    return respond(request, response, UNAVAILABLE_DETAIL)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     detail = "an internal error occurred; it has been logged"
-    return respond(request, problem(500, "server.error", detail), detail)
+    return respond(request, problem(SERVER_ERROR, detail), detail)
+
+
+# the ORM's errors, and those of the drivers the public read path uses directly
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.CannotConnectNowError,
+    sqlite3.OperationalError,
+)
 
 
 def install(app: FastAPI) -> None:
@@ -176,18 +215,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(IntegrityError, _integrity_error)
-    # the ORM's errors, and those of the drivers the public read path uses directly
-    for unavailable in (
-        OperationalError,
-        InterfaceError,
-        ConnectionError,
-        TimeoutError,
-        asyncpg.PostgresConnectionError,
-        asyncpg.InterfaceError,
-        asyncpg.TooManyConnectionsError,
-        asyncpg.CannotConnectNowError,
-        sqlite3.OperationalError,
-    ):
+    for unavailable in UNAVAILABLE:
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(DBAPIError, _server_error)
     app.add_exception_handler(Exception, _server_error)

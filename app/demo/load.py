@@ -29,8 +29,7 @@ from app.domain.numbers import format_certificate_number
 from app.domain.scoring import grade_for
 from app.domain.text import search_key
 from app.models import Event
-from app.public.queries import SQLITE_INDEX_STATEMENTS, sqlite_index_rows
-from app.services import events
+from app.services import events, search_index
 
 BATCH = 20_000
 FIRST_YEAR = 2019
@@ -187,7 +186,7 @@ class Batch:
     organisations: list[tuple[Any, ...]] = field(default_factory=list)
     certificates: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)
-    search: list[tuple[tuple[int, str], ...]] = field(default_factory=list)
+    search: list[tuple[dict[str, int | str], ...]] = field(default_factory=list)
 
 
 def batches(plan: Plan, first_org: int, first_cert: int, chain: Chain) -> Iterator[Batch]:
@@ -208,7 +207,7 @@ def batches(plan: Plan, first_org: int, first_cert: int, chain: Chain) -> Iterat
              d.next_surveillance_due, d.recertification_due, 0, d.issued_on, key, 1, now, now)
         )  # fmt: skip
         batch.events.append(chain.issued(row))
-        batch.search.append(sqlite_index_rows(row.id, key))
+        batch.search.append(search_index.rows(row.id, key))
         if len(batch.certificates) >= BATCH:
             yield batch
             batch = Batch()
@@ -321,7 +320,7 @@ def _load_sqlite(path: str, plan: Plan) -> Plan:
                 ("events", EVENT_COLUMNS, batch.events),
             ):
                 conn.executemany(_insert(table, columns), [_sqlite_values(r) for r in records])
-            for position, statement in enumerate(SQLITE_INDEX_STATEMENTS):
+            for position, statement in enumerate(search_index.STATEMENTS):
                 conn.executemany(statement, [rows[position] for rows in batch.search])
         conn.execute(
             "UPDATE event_chain SET last_event_id = ?, last_hash = ? WHERE id = 1",

@@ -13,7 +13,14 @@ Checks run in this order, the first failure wins:
 from __future__ import annotations
 
 from app.domain.enums import DecisionOutcome, Grade
-from app.domain.errors import Conflict, FieldError, Forbidden, Unprocessable
+from app.domain.problems import (
+    DECISION_FAIL_NOT_GRANTABLE,
+    DECISION_GRADE_ABOVE_RECOMMENDATION,
+    DECISION_IMPARTIALITY_CONFLICT,
+    DECISION_OPEN_CORRECTIVE_ACTIONS,
+    VALIDATION,
+    FieldError,
+)
 
 
 def check_decision(
@@ -26,38 +33,31 @@ def check_decision(
 ) -> Grade | None:
     """The granted grade (the requested one, else the recommendation), or None for refuse."""
     if decider_on_team:
-        raise Forbidden(
-            "decision.impartiality_conflict",
+        raise DECISION_IMPARTIALITY_CONFLICT(
             "the decision must be taken by a committee member who took no part in the audit",
         )
     if outcome is DecisionOutcome.REFUSE:
         if requested_grade is not None:
-            raise Unprocessable(
-                "request.validation",
+            raise VALIDATION(
                 "a refusal carries no grade",
                 errors=[FieldError(("body", "grade"), "must be absent when refusing")],
             )
         return None
     if requested_grade is Grade.FAIL:
-        raise Unprocessable(
-            "request.validation",
+        raise VALIDATION(
             "a grant needs a passing grade",
             errors=[FieldError(("body", "grade"), "fail cannot be granted")],
         )
     if recommended is Grade.FAIL:
-        raise Conflict(
-            "decision.fail_not_grantable", "the audit recommends fail: only refuse is possible"
-        )
+        raise DECISION_FAIL_NOT_GRANTABLE("the audit recommends fail: only refuse is possible")
     grade = recommended if requested_grade is None else requested_grade
     if grade.rank > recommended.rank:
-        raise Unprocessable(
-            "decision.grade_above_recommendation",
+        raise DECISION_GRADE_ABOVE_RECOMMENDATION(
             f"grade {grade.value} is above the recommended {recommended.value}",
             errors=[FieldError(("body", "grade"), f"at most {recommended.value}")],
         )
     if open_corrective_actions > 0:
-        raise Conflict(
-            "decision.open_corrective_actions",
+        raise DECISION_OPEN_CORRECTIVE_ACTIONS(
             f"{open_corrective_actions} corrective action(s) of the audit are still open",
         )
     return grade

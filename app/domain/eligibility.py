@@ -14,8 +14,8 @@ from app.domain.enums import (
     EnterpriseType,
     FindingSeverity,
 )
-from app.domain.errors import FieldError, Unprocessable
 from app.domain.policy import LOW_CAPITAL_THRESHOLD_CNY, MANAGER_RATIO, MIN_CERTIFIED_MANAGERS
+from app.domain.problems import VALIDATION, FieldError
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +152,7 @@ def check_application_input(
             errors.append(FieldError(("body", "documents", index), f"document {code} repeats"))
         seen.add(code)
     if errors:
-        raise Unprocessable(
-            "request.validation",
+        raise VALIDATION(
             "invalid application: " + "; ".join(f"{e.loc[-1]}: {e.msg}" for e in errors),
             errors=errors,
         )

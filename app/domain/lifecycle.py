@@ -1,8 +1,8 @@
 """State machines of applications, audits and certificates, as transition tables.
 
 A move is legal exactly when its (state, action) pair is a key of the table; anything else
-raises ``InvalidTransition`` (``<entity>.invalid_transition``, 409). Tables, not if-chains,
-so the legal moves can be read, tested exhaustively and shown in documentation.
+raises the entity's ``<entity>.invalid_transition`` (409), worded from ``PHRASES``. Tables,
+not if-chains, so the legal moves can be read, tested exhaustively and shown in documentation.
 """
 
 from __future__ import annotations
@@ -15,8 +15,14 @@ from typing import Literal, TypedDict
 
 from app.domain.dates import is_past_expiry
 from app.domain.enums import ApplicationStatus, AuditKind, AuditStatus, CertificateStatus
-from app.domain.errors import Conflict, InvalidTransition
 from app.domain.policy import SURVEILLANCES_PER_CYCLE
+from app.domain.problems import (
+    APPLICATION_INVALID_TRANSITION,
+    AUDIT_CERTIFICATE_NOT_LIVE,
+    AUDIT_CERTIFICATE_NOT_RENEWABLE,
+    AUDIT_INVALID_TRANSITION,
+    CERTIFICATE_INVALID_TRANSITION,
+)
 
 
 class ApplicationAction(StrEnum):
@@ -121,13 +127,47 @@ CERTIFICATE_TRANSITIONS: Mapping[tuple[CertificateStatus, CertificateAction], Ce
 LIVE_STATUSES = frozenset({_CS.ACTIVE, _CS.SUSPENDED})
 
 
+# How a refused move reads: "cannot <phrase> that is <status>", the subject in place of {}.
+PHRASES: Mapping[str, str] = MappingProxyType(
+    {
+        ApplicationAction.ACCEPT: "accept {}",
+        ApplicationAction.REJECT: "reject {}",
+        ApplicationAction.WITHDRAW: "withdraw {}",
+        ApplicationAction.START_AUDIT: "start the audit of {}",
+        ApplicationAction.RETURN_TO_ACCEPTED: "return {} to accepted",
+        ApplicationAction.CERTIFY: "certify {}",
+        ApplicationAction.REFUSE: "refuse {}",
+        AuditAction.PASS_STAGE1: "pass stage 1 of {}",
+        AuditAction.FAIL_STAGE1: "fail stage 1 of {}",
+        AuditAction.SCORE: "score {}",
+        AuditAction.COMPLETE: "complete {}",
+        AuditAction.DECIDE: "decide {}",
+        CertificateAction.SUSPEND: "suspend {}",
+        CertificateAction.REINSTATE: "reinstate {}",
+        CertificateAction.CANCEL: "cancel {}",
+        CertificateAction.EXPIRE: "record the expiry of {}",
+        CertificateAction.SUPERSEDE: "supersede {}",
+    }
+)
+
+
+def refusal(subject: str, status: StrEnum, action: StrEnum) -> str:
+    """The detail of a refused move, e.g. "cannot reinstate a certificate that is active"."""
+    state = status.value.replace("stage1", "stage 1").replace("_", " ")
+    return f"cannot {PHRASES[action.value].format(subject)} that is {state}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def application_transition(
     status: ApplicationStatus, action: ApplicationAction
 ) -> ApplicationStatus:
     """The status after ``action``, or ``application.invalid_transition``."""
     target = APPLICATION_TRANSITIONS.get((status, action))
     if target is None:
-        raise InvalidTransition("application", status.value, action.value)
+        raise APPLICATION_INVALID_TRANSITION(refusal("an application", status, action))
     return target
 
 
@@ -144,7 +184,7 @@ def audit_transition(kind: AuditKind, status: AuditStatus, action: AuditAction) 
     """The status of an audit of ``kind`` after ``action``, or ``audit.invalid_transition``."""
     target = AUDIT_TRANSITIONS[kind].get((status, action))
     if target is None:
-        raise InvalidTransition("audit", status.value, action.value)
+        raise AUDIT_INVALID_TRANSITION(refusal(f"{_article(kind)} {kind} audit", status, action))
     return target
 
 
@@ -158,7 +198,7 @@ def certificate_transition(
     """
     target = CERTIFICATE_TRANSITIONS.get((status, action))
     if target is None:
-        raise InvalidTransition("certificate", status.value, action.value)
+        raise CERTIFICATE_INVALID_TRANSITION(refusal("a certificate", status, action))
     return target
 
 
@@ -172,8 +212,7 @@ def effective_status(status: CertificateStatus, expires_on: date, today: date) -
 def require_certificate_renewable(status: CertificateStatus) -> None:
     """Recertification needs an active or suspended certificate (pass the effective status)."""
     if status not in LIVE_STATUSES:
-        raise Conflict(
-            "audit.certificate_not_renewable",
+        raise AUDIT_CERTIFICATE_NOT_RENEWABLE(
             f"a {status.value} certificate cannot be recertified; apply for initial certification",
         )
 
@@ -181,8 +220,7 @@ def require_certificate_renewable(status: CertificateStatus) -> None:
 def require_certificate_live(status: CertificateStatus) -> None:
     """Surveillance needs an active or suspended certificate (pass the effective status)."""
     if status not in LIVE_STATUSES:
-        raise Conflict(
-            "audit.certificate_not_live",
+        raise AUDIT_CERTIFICATE_NOT_LIVE(
             f"a {status.value} certificate is not under surveillance",
         )
 
@@ -201,8 +239,7 @@ def require_surveillance_remaining(surveillances_done: int) -> None:
     """A cycle has ``SURVEILLANCES_PER_CYCLE`` surveillance audits; after them the next audit
     is the recertification (§7), so planning another surveillance is refused."""
     if surveillances_done >= SURVEILLANCES_PER_CYCLE:
-        raise Conflict(
-            "audit.invalid_transition",
+        raise AUDIT_INVALID_TRANSITION(
             f"the {SURVEILLANCES_PER_CYCLE} surveillance audits of this certificate's cycle are "
             "done: the next audit is the recertification",
         )

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 APPLICATION_PREFIX = "SQ"
 MAX_SEQUENCE = 999_999
+# The most characters a number may have as people type it (spaces, full-width forms): longer
+# input is refused before any reading; the canonical form is at most 21 characters.
+MAX_NUMBER_INPUT = 64
 # ASCII classes spelled out: \d and \s would also accept other scripts' digits and spaces.
 _PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}")
 _NUMBER = re.compile(r"([A-Z][A-Z0-9]{1,9})-([1-9][0-9]{3})-([0-9]{6})")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from app.domain.enums import EnterpriseType, Grade, SpecialDeductionCategory
-from app.domain.errors import NotFound
+from app.domain.problems import RUBRIC_NOT_FOUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +317,5 @@ def get_rubric(rubric_id: str, enterprise_type: str) -> Rubric:
     """The rubric ``rubric_id`` for an enterprise type; ``rubric.not_found`` otherwise."""
     rubric = _RUBRICS.get((rubric_id, enterprise_type))
     if rubric is None:
-        raise NotFound(
-            "rubric.not_found", f"no rubric {rubric_id!r} for enterprise type {enterprise_type!r}"
-        )
+        raise RUBRIC_NOT_FOUND(f"no rubric {rubric_id!r} for enterprise type {enterprise_type!r}")
     return rubric

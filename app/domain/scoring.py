@@ -20,8 +20,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from app.domain.enums import Grade, SpecialDeductionCategory
-from app.domain.errors import FieldError, Unprocessable
 from app.domain.policy import SPECIAL_BONUS_POINTS, SPECIAL_DEDUCTION_FAIL_COUNT
+from app.domain.problems import (
+    SCORE_SHEET_INVALID_ITEMS,
+    SCORE_SHEET_NOT_EXCLUDABLE,
+    SCORE_SHEET_NOTE_REQUIRED,
+    SCORE_SHEET_SCORE_OUT_OF_RANGE,
+    FieldError,
+)
 from app.domain.rubric import GRADE_THRESHOLDS, Indicator, Rubric
 from app.domain.text import is_blank
 
@@ -113,7 +119,7 @@ def grade_for(final_score: Decimal, special_deduction_count: int) -> Grade:
 
 
 def score_sheet(rubric: Rubric, sheet: SheetInput) -> SheetResult:
-    """Check a sheet against ``rubric`` and score it; raises ``Unprocessable`` (see module)."""
+    """Check a sheet against ``rubric`` and score it; refusals are ``score_sheet.*`` problems."""
     indicators = {i.code: i for i in rubric.indicators}
     by_code = _check_structure(indicators, sheet.items)
     _check_ranges(indicators, sheet.items)
@@ -205,8 +211,7 @@ def _check_structure(
             errors.append(FieldError(("body", "items", code), "indicator not scored"))
             problems.append(f"missing {code}")
     if errors:
-        raise Unprocessable(
-            "score_sheet.invalid_items",
+        raise SCORE_SHEET_INVALID_ITEMS(
             "every indicator must be scored exactly once: " + "; ".join(problems),
             errors=errors,
         )
@@ -230,8 +235,7 @@ def _check_ranges(indicators: Mapping[str, Indicator], items: tuple[ItemInput, .
         and not _in_range(item.score, indicators[item.indicator_code].max_points)
     ]
     if errors:
-        raise Unprocessable(
-            "score_sheet.score_out_of_range",
+        raise SCORE_SHEET_SCORE_OUT_OF_RANGE(
             "scores out of range: " + "; ".join(e.msg for e in errors),
             errors=errors,
         )
@@ -247,8 +251,7 @@ def _check_exclusions(indicators: Mapping[str, Indicator], items: tuple[ItemInpu
         if item.not_applicable and not indicators[item.indicator_code].excludable
     ]
     if errors:
-        raise Unprocessable(
-            "score_sheet.not_excludable",
+        raise SCORE_SHEET_NOT_EXCLUDABLE(
             "only indicators marked X may be excluded: " + "; ".join(e.msg for e in errors),
             errors=errors,
         )
@@ -268,8 +271,7 @@ def _check_notes(sheet: SheetInput) -> None:
     if sheet.special_bonus is not None and is_blank(sheet.special_bonus):
         errors.append(FieldError(("body", "special_bonus", "description"), "reason required"))
     if errors:
-        raise Unprocessable(
-            "score_sheet.note_required",
+        raise SCORE_SHEET_NOTE_REQUIRED(
             "a written reason is required: "
             + "; ".join(".".join(map(str, e.loc[1:])) for e in errors),
             errors=errors,

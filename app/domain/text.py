@@ -1,12 +1,8 @@
-"""Text folding for matching organisation names, and a guard against control characters."""
+"""Text folding for matching organisation names, and what counts as blank."""
 
 from __future__ import annotations
 
 import unicodedata
-
-# Tab, line feed and carriage return are ordinary in free text (notes, addresses pasted
-# from documents); every other control character is refused (api.md: NUL → 422).
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
 def exact_form(text: str) -> str:
@@ -40,9 +36,3 @@ def is_blank(text: str | None) -> bool:
     Unicode space, e.g. the ideographic U+3000) and invisible format characters (Cf: the
     zero-width space U+200B, the byte-order mark U+FEFF, ...). A reason must say something."""
     return text is None or all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
-
-
-def has_control_characters(text: str) -> bool:
-    """True when ``text`` holds a control character (Unicode Cc: C0, DEL, C1) other than
-    tab, line feed or carriage return."""
-    return any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text)

@@ -7,6 +7,9 @@ import string
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 LENGTH = 18
+# The most characters a USCC may have as people type it (surrounding spaces): longer input is
+# refused before any reading.
+MAX_USCC_INPUT = 40
 _VALUES = {c: i for i, c in enumerate(ALPHABET)}
 # w_i = 3^i mod 31 for the first 17 positions.
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(LENGTH - 1))

@@ -22,10 +22,9 @@ from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Network, RateLimit
+from app.paths import RATE_LIMITED_PREFIXES
 
 log = logging.getLogger("starcert.ratelimit")
-
-LIMITED_PREFIXES = ("/public/", "/verify")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +154,7 @@ class RateLimitMiddleware:
         self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIXES):
+        if scope["type"] != "http" or not scope["path"].startswith(RATE_LIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
         decision = await self.limiter.check(client_address(scope, self.trusted))

@@ -2,14 +2,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.deps import authorize
 from app.domain.enums import ApplicationStatus, Role
 from app.domain.lifecycle import ApplicationAction
-from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
+from app.domain.problems import (
+    APPLICATION_INVALID_TRANSITION,
+    APPLICATION_NOT_ELIGIBLE,
+    APPLICATION_NOT_FOUND,
+    ORGANISATION_NOT_FOUND,
+)
+from app.http import IfMatchHeader, expected_version, set_etag
 from app.models import Application
-from app.pagination import CursorQuery, LimitQuery
+from app.openapi import problems
+from app.params import CursorQuery, IdPath, IdQuery, LimitQuery
+from app.paths import API_PREFIX
+from app.routing import StrictRoute
 from app.schemas.applications import (
     ApplicationCreate,
     ApplicationRead,
@@ -17,21 +26,18 @@ from app.schemas.applications import (
     WithdrawBody,
     application_read,
 )
-from app.schemas.common import MAX_INT, Page
+from app.schemas.common import Page
 from app.services import applications
 from app.services.context import Context
 
 router = APIRouter(
-    prefix="/api/v1/applications",
+    prefix=f"{API_PREFIX}/applications",
     tags=["applications"],
-    route_class=DecimalJSONRoute,
-    responses=problems(401, 403),
+    route_class=StrictRoute,
 )
 
 Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
 Readers = Annotated[Context, Depends(authorize(Role.STAFF, Role.ADMIN))]
-ApplicationId = Annotated[int, Path(ge=1, le=MAX_INT)]
-TRANSITION_409 = "`application.invalid_transition`"
 
 
 def _answer(application: Application, response: Response) -> ApplicationRead:
@@ -45,7 +51,7 @@ def _answer(application: Application, response: Response) -> ApplicationRead:
     status_code=201,
     operation_id="create_application",
     summary="Apply for certification: eligibility findings and the quote come back",
-    responses=problems(404, 422, s404="`organisation.not_found`"),
+    responses=problems(ORGANISATION_NOT_FOUND),
 )
 async def create_application(
     body: ApplicationCreate, ctx: Staff, response: Response
@@ -57,7 +63,7 @@ async def create_application(
 async def list_applications(
     ctx: Readers,
     status: Annotated[ApplicationStatus | None, Query()] = None,
-    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+    organisation_id: IdQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Page[ApplicationRead]:
@@ -71,10 +77,10 @@ async def list_applications(
     "/{application_id}",
     operation_id="get_application",
     summary="Get an application",
-    responses=problems(404),
+    responses=problems(APPLICATION_NOT_FOUND),
 )
 async def get_application(
-    application_id: ApplicationId, ctx: Readers, response: Response
+    application_id: IdPath, ctx: Readers, response: Response
 ) -> ApplicationRead:
     return _answer(await applications.get_or_raise(ctx, application_id), response)
 
@@ -83,10 +89,15 @@ async def get_application(
     "/{application_id}/accept",
     operation_id="accept_application",
     summary="Accept (contract signed); blocking findings refuse it",
-    responses=problems(404, 409, 412, s409=f"`application.not_eligible` or {TRANSITION_409}"),
+    responses=problems(
+        APPLICATION_NOT_FOUND,
+        APPLICATION_INVALID_TRANSITION,
+        APPLICATION_NOT_ELIGIBLE,
+        ORGANISATION_NOT_FOUND,
+    ),
 )
 async def accept_application(
-    application_id: ApplicationId, ctx: Staff, response: Response, if_match: IfMatchHeader = None
+    application_id: IdPath, ctx: Staff, response: Response, if_match: IfMatchHeader = None
 ) -> ApplicationRead:
     application = await applications.accept(
         ctx, application_id, expected_version=expected_version(if_match)
@@ -98,10 +109,10 @@ async def accept_application(
     "/{application_id}/reject",
     operation_id="reject_application",
     summary="Reject a submitted or accepted application",
-    responses=problems(404, 409, 412, s409=TRANSITION_409),
+    responses=problems(APPLICATION_NOT_FOUND, APPLICATION_INVALID_TRANSITION),
 )
 async def reject_application(
-    application_id: ApplicationId,
+    application_id: IdPath,
     body: RejectBody,
     ctx: Staff,
     response: Response,
@@ -121,10 +132,10 @@ async def reject_application(
     "/{application_id}/withdraw",
     operation_id="withdraw_application",
     summary="Withdraw an application that is not final",
-    responses=problems(404, 409, 412, s409=TRANSITION_409),
+    responses=problems(APPLICATION_NOT_FOUND, APPLICATION_INVALID_TRANSITION),
 )
 async def withdraw_application(
-    application_id: ApplicationId,
+    application_id: IdPath,
     ctx: Staff,
     response: Response,
     body: WithdrawBody | None = None,

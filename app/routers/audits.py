@@ -2,13 +2,41 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 
 from app.deps import authorize
 from app.domain.enums import Role
-from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
+from app.domain.problems import (
+    APPLICATION_INVALID_TRANSITION,
+    APPLICATION_NOT_ELIGIBLE,
+    APPLICATION_NOT_FOUND,
+    AUDIT_ALREADY_OPEN,
+    AUDIT_CERTIFICATE_NOT_LIVE,
+    AUDIT_CERTIFICATE_NOT_RENEWABLE,
+    AUDIT_INVALID_TRANSITION,
+    AUDIT_NOT_FOUND,
+    AUDIT_NOT_LEAD_AUDITOR,
+    AUDIT_NOT_ON_TEAM,
+    AUDIT_TEAM_MEMBER_NOT_AUDITOR,
+    CERTIFICATE_NOT_FOUND,
+    CORRECTIVE_ACTION_INVALID_TRANSITION,
+    CORRECTIVE_ACTION_NOT_FOUND,
+    DECISION_FAIL_NOT_GRANTABLE,
+    DECISION_GRADE_ABOVE_RECOMMENDATION,
+    DECISION_IMPARTIALITY_CONFLICT,
+    DECISION_OPEN_CORRECTIVE_ACTIONS,
+    SCORE_SHEET_INVALID_ITEMS,
+    SCORE_SHEET_NOT_EXCLUDABLE,
+    SCORE_SHEET_NOT_FOUND,
+    SCORE_SHEET_NOTE_REQUIRED,
+    SCORE_SHEET_SCORE_OUT_OF_RANGE,
+)
+from app.http import IfMatchHeader, expected_version, set_etag
 from app.models import Audit
-from app.pagination import CursorQuery, LimitQuery
+from app.openapi import problems
+from app.params import CursorQuery, IdPath, LimitQuery
+from app.paths import API_PREFIX
+from app.routing import StrictRoute
 from app.schemas.audits import (
     AuditCreate,
     AuditRead,
@@ -20,15 +48,14 @@ from app.schemas.audits import (
     score_sheet_read,
 )
 from app.schemas.certificates import DecisionCreate, DecisionRead, certificate_read
-from app.schemas.common import MAX_INT, Page
+from app.schemas.common import Page
 from app.services import audits, certificates, corrective_actions, decisions, score_sheets
 from app.services.context import Context
 
 router = APIRouter(
-    prefix="/api/v1/audits",
+    prefix=f"{API_PREFIX}/audits",
     tags=["audits"],
-    route_class=DecimalJSONRoute,
-    responses=problems(401, 403),
+    route_class=StrictRoute,
 )
 
 Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
@@ -38,9 +65,9 @@ StaffOrAuditor = Annotated[Context, Depends(authorize(Role.STAFF, Role.AUDITOR))
 Readers = Annotated[
     Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.ADMIN, Role.AUDITOR))
 ]
-AuditId = Annotated[int, Path(ge=1, le=MAX_INT)]
-TRANSITION = "`audit.invalid_transition`: a step out of order"
-NOT_ON_TEAM = "`audit.not_on_team`, `audit.not_lead_auditor` or `auth.forbidden`"
+# who may see an audit, and who takes its steps
+ON_TEAM = (AUDIT_NOT_FOUND, AUDIT_NOT_ON_TEAM)
+LEAD = (*ON_TEAM, AUDIT_NOT_LEAD_AUDITOR)
 
 
 async def _answer(ctx: Context, audit: Audit, response: Response) -> AuditRead:
@@ -54,13 +81,14 @@ async def _answer(ctx: Context, audit: Audit, response: Response) -> AuditRead:
     operation_id="create_audit",
     summary="Plan an initial, surveillance or recertification audit",
     responses=problems(
-        404,
-        409,
-        422,
-        s404="`application.not_found` or `certificate.not_found`",
-        s409="`application.invalid_transition`, `audit.certificate_not_live`, "
-        "`audit.certificate_not_renewable` or `audit.already_open`",
-        s422="`audit.team_member_not_auditor` or `request.validation`",
+        APPLICATION_NOT_FOUND,
+        CERTIFICATE_NOT_FOUND,
+        APPLICATION_INVALID_TRANSITION,
+        AUDIT_INVALID_TRANSITION,
+        AUDIT_CERTIFICATE_NOT_LIVE,
+        AUDIT_CERTIFICATE_NOT_RENEWABLE,
+        AUDIT_ALREADY_OPEN,
+        AUDIT_TEAM_MEMBER_NOT_AUDITOR,
     ),
 )
 async def create_audit(body: AuditCreate, ctx: Staff, response: Response) -> AuditRead:
@@ -71,9 +99,9 @@ async def create_audit(body: AuditCreate, ctx: Staff, response: Response) -> Aud
     "/{audit_id}",
     operation_id="get_audit",
     summary="Get an audit (staff, committee, the audit's team)",
-    responses=problems(404, s403=NOT_ON_TEAM),
+    responses=problems(*ON_TEAM),
 )
-async def get_audit(audit_id: AuditId, ctx: Readers, response: Response) -> AuditRead:
+async def get_audit(audit_id: IdPath, ctx: Readers, response: Response) -> AuditRead:
     return await _answer(ctx, await audits.get_visible(ctx, audit_id), response)
 
 
@@ -81,10 +109,10 @@ async def get_audit(audit_id: AuditId, ctx: Readers, response: Response) -> Audi
     "/{audit_id}/stage1",
     operation_id="record_stage1",
     summary="Record the document review (lead auditor)",
-    responses=problems(404, 409, 412, s403=NOT_ON_TEAM, s409=TRANSITION),
+    responses=problems(*LEAD, AUDIT_INVALID_TRANSITION, APPLICATION_INVALID_TRANSITION),
 )
 async def record_stage1(
-    audit_id: AuditId,
+    audit_id: IdPath,
     body: Stage1Body,
     ctx: Auditor,
     response: Response,
@@ -100,17 +128,16 @@ async def record_stage1(
     operation_id="submit_score_sheet",
     summary="Submit the next revision of the score sheet (an auditor on the team)",
     responses=problems(
-        404,
-        409,
-        422,
-        s403=NOT_ON_TEAM,
-        s409=TRANSITION,
-        s422="`score_sheet.invalid_items`, `score_sheet.score_out_of_range`, "
-        "`score_sheet.not_excludable`, `score_sheet.note_required` or `request.validation`",
+        *ON_TEAM,
+        AUDIT_INVALID_TRANSITION,
+        SCORE_SHEET_INVALID_ITEMS,
+        SCORE_SHEET_SCORE_OUT_OF_RANGE,
+        SCORE_SHEET_NOT_EXCLUDABLE,
+        SCORE_SHEET_NOTE_REQUIRED,
     ),
 )
 async def submit_score_sheet(
-    audit_id: AuditId, body: ScoreSheetCreate, ctx: Auditor
+    audit_id: IdPath, body: ScoreSheetCreate, ctx: Auditor
 ) -> ScoreSheetRead:
     sheet, result = await score_sheets.submit(ctx, audit_id, body)
     return score_sheet_read(sheet, result)
@@ -120,10 +147,10 @@ async def submit_score_sheet(
     "/{audit_id}/score-sheets",
     operation_id="list_score_sheets",
     summary="Every revision of the audit's score sheet, oldest first",
-    responses=problems(404, s403=NOT_ON_TEAM),
+    responses=problems(*ON_TEAM),
 )
 async def list_score_sheets(
-    audit_id: AuditId, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+    audit_id: IdPath, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
 ) -> Page[ScoreSheetRead]:
     enterprise_type, sheets, next_cursor = await score_sheets.list_sheets(
         ctx, audit_id, limit=limit, cursor=cursor
@@ -136,11 +163,9 @@ async def list_score_sheets(
     "/{audit_id}/score-sheets/{revision}",
     operation_id="get_score_sheet",
     summary="One revision of the audit's score sheet",
-    responses=problems(404, s403=NOT_ON_TEAM),
+    responses=problems(*ON_TEAM, SCORE_SHEET_NOT_FOUND),
 )
-async def get_score_sheet(
-    audit_id: AuditId, revision: Annotated[int, Path(ge=1, le=MAX_INT)], ctx: Readers
-) -> ScoreSheetRead:
+async def get_score_sheet(audit_id: IdPath, revision: IdPath, ctx: Readers) -> ScoreSheetRead:
     enterprise_type, sheet = await score_sheets.get_sheet(ctx, audit_id, revision)
     return score_sheet_read(sheet, score_sheets.rescore(sheet, enterprise_type))
 
@@ -149,10 +174,10 @@ async def get_score_sheet(
     "/{audit_id}/complete",
     operation_id="complete_audit",
     summary="Complete the audit (lead auditor): the latest sheet is the recommendation",
-    responses=problems(404, 409, 412, s403=NOT_ON_TEAM, s409=TRANSITION),
+    responses=problems(*LEAD, AUDIT_INVALID_TRANSITION),
 )
 async def complete_audit(
-    audit_id: AuditId, ctx: Auditor, response: Response, if_match: IfMatchHeader = None
+    audit_id: IdPath, ctx: Auditor, response: Response, if_match: IfMatchHeader = None
 ) -> AuditRead:
     audit = await audits.complete(ctx, audit_id, expected_version=expected_version(if_match))
     return await _answer(ctx, audit, response)
@@ -162,10 +187,10 @@ async def complete_audit(
     "/{audit_id}/corrective-actions",
     operation_id="list_corrective_actions",
     summary="Corrective actions opened by the recommended sheet's special deductions",
-    responses=problems(404, s403=NOT_ON_TEAM),
+    responses=problems(*ON_TEAM),
 )
 async def list_corrective_actions(
-    audit_id: AuditId, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+    audit_id: IdPath, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
 ) -> Page[CorrectiveActionRead]:
     rows, next_cursor = await corrective_actions.list_for_audit(
         ctx, audit_id, limit=limit, cursor=cursor
@@ -179,13 +204,11 @@ async def list_corrective_actions(
     "/{audit_id}/corrective-actions/{action_id}/close",
     operation_id="close_corrective_action",
     summary="Close a corrective action with evidence (staff or the lead auditor)",
-    responses=problems(
-        404, 409, 412, s403=NOT_ON_TEAM, s409="`corrective_action.invalid_transition`"
-    ),
+    responses=problems(*LEAD, CORRECTIVE_ACTION_NOT_FOUND, CORRECTIVE_ACTION_INVALID_TRANSITION),
 )
 async def close_corrective_action(
-    audit_id: AuditId,
-    action_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    audit_id: IdPath,
+    action_id: IdPath,
     body: CloseBody,
     ctx: StaffOrAuditor,
     response: Response,
@@ -208,16 +231,19 @@ async def close_corrective_action(
     operation_id="decide_audit",
     summary="The committee's decision; a grant issues or updates the certificate",
     responses=problems(
-        404,
-        409,
-        422,
-        s403="`decision.impartiality_conflict` or `auth.forbidden`",
-        s409=f"{TRANSITION}; `decision.fail_not_grantable`, `decision.open_corrective_actions`, "
-        "`audit.certificate_not_live`, `audit.certificate_not_renewable`",
-        s422="`decision.grade_above_recommendation` or `request.validation`",
+        AUDIT_NOT_FOUND,
+        DECISION_IMPARTIALITY_CONFLICT,
+        AUDIT_INVALID_TRANSITION,
+        APPLICATION_INVALID_TRANSITION,
+        APPLICATION_NOT_ELIGIBLE,
+        AUDIT_CERTIFICATE_NOT_LIVE,
+        AUDIT_CERTIFICATE_NOT_RENEWABLE,
+        DECISION_FAIL_NOT_GRANTABLE,
+        DECISION_OPEN_CORRECTIVE_ACTIONS,
+        DECISION_GRADE_ABOVE_RECOMMENDATION,
     ),
 )
-async def decide_audit(audit_id: AuditId, body: DecisionCreate, ctx: Committee) -> DecisionRead:
+async def decide_audit(audit_id: IdPath, body: DecisionCreate, ctx: Committee) -> DecisionRead:
     decision, certificate = await decisions.decide(ctx, audit_id, body)
     return DecisionRead(
         id=decision.id,

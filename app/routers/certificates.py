@@ -1,28 +1,30 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from app.deps import DatabaseDep, authorize
 from app.domain.enums import CertificateStatus, Grade, Role
 from app.domain.lifecycle import CertificateAction
-from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
-from app.pagination import CursorQuery, LimitQuery
+from app.domain.problems import CERTIFICATE_INVALID_TRANSITION, CERTIFICATE_NOT_FOUND
+from app.http import IfMatchHeader, expected_version, set_etag
+from app.openapi import problems
+from app.params import CursorQuery, DateQuery, IdQuery, LimitQuery, NumberPath
+from app.paths import API_PREFIX
 from app.routers.events import events_page
+from app.routing import StrictRoute
 from app.schemas.certificates import CertificateRead, ReasonBody, certificate_read
-from app.schemas.common import MAX_INT, Page
+from app.schemas.common import Page
 from app.schemas.events import EventRead
 from app.services import certificates, register
 from app.services.context import Context
 
 router = APIRouter(
-    prefix="/api/v1/certificates",
+    prefix=f"{API_PREFIX}/certificates",
     tags=["certificates"],
-    route_class=DecimalJSONRoute,
-    responses=problems(401, 403),
+    route_class=StrictRoute,
 )
 
 Readers = Annotated[
@@ -31,16 +33,13 @@ Readers = Annotated[
 # api.md, Certificates (staff, committee; integrator may read): both may move a
 # certificate's status; an admin without either role takes no certification step.
 Movers = Annotated[Context, Depends(authorize(Role.STAFF, Role.COMMITTEE))]
-Number = Annotated[str, Path(max_length=40, examples=["ASC-2026-000042"])]
 
 
 def _filters(
     status: Annotated[CertificateStatus | None, Query(description="The status true today.")] = None,
     grade: Annotated[Grade | None, Query()] = None,
-    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
-    expiring_before: Annotated[
-        date | None, Query(description="Only certificates whose expires_on is before this date.")
-    ] = None,
+    organisation_id: IdQuery = None,
+    expiring_before: DateQuery = None,
 ) -> certificates.Filters:
     return certificates.Filters(status, grade, organisation_id, expiring_before)
 
@@ -95,9 +94,9 @@ async def list_certificates(
     "/{number}",
     operation_id="get_certificate",
     summary="Get a certificate by number",
-    responses=problems(404, s404="`certificate.not_found`"),
+    responses=problems(CERTIFICATE_NOT_FOUND),
 )
-async def get_certificate(number: Number, ctx: Readers, response: Response) -> CertificateRead:
+async def get_certificate(number: NumberPath, ctx: Readers, response: Response) -> CertificateRead:
     certificate = await certificates.get_or_raise(ctx, number)
     set_etag(response, certificate.version)
     return certificate_read(certificate, certificates.effective_status(ctx, certificate))
@@ -107,10 +106,10 @@ async def get_certificate(number: Number, ctx: Readers, response: Response) -> C
     "/{number}/events",
     operation_id="list_certificate_events",
     summary="The certificate's own events, oldest first",
-    responses=problems(404, 422),
+    responses=problems(CERTIFICATE_NOT_FOUND),
 )
 async def list_certificate_events(
-    number: Number, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+    number: NumberPath, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
 ) -> Page[EventRead]:
     certificate = await certificates.get_or_raise(ctx, number)
     return await events_page(
@@ -120,7 +119,7 @@ async def list_certificate_events(
 
 def _status_action(action: CertificateAction, operation_id: str, summary: str) -> None:
     async def endpoint(
-        number: Number,
+        number: NumberPath,
         body: ReasonBody,
         ctx: Movers,
         response: Response,
@@ -138,7 +137,7 @@ def _status_action(action: CertificateAction, operation_id: str, summary: str) -
         methods=["POST"],
         operation_id=operation_id,
         summary=f"{summary} (staff or committee)",
-        responses=problems(404, 409, 412, 422, s409="`certificate.invalid_transition`"),
+        responses=problems(CERTIFICATE_NOT_FOUND, CERTIFICATE_INVALID_TRANSITION),
     )
 
 

@@ -6,14 +6,16 @@ from fastapi import APIRouter, Depends, Query
 
 from app.deps import authorize
 from app.domain.enums import Role
-from app.http import problems
-from app.pagination import CursorQuery, LimitQuery, decode_cursor, paginate
+from app.pagination import decode_cursor, paginate
+from app.params import CursorQuery, LimitQuery
+from app.paths import API_PREFIX
+from app.routing import StrictRoute
 from app.schemas.common import Page
 from app.schemas.events import EventRead, VerificationRead
 from app.services import events
 from app.services.context import Context
 
-router = APIRouter(prefix="/api/v1/events", tags=["events"], responses=problems(401, 403))
+router = APIRouter(prefix=f"{API_PREFIX}/events", tags=["events"], route_class=StrictRoute)
 
 Auditors = Annotated[Context, Depends(authorize(Role.ADMIN, Role.COMMITTEE))]
 

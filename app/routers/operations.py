@@ -5,11 +5,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from app.db import Database
-from app.http import problems
+from app.domain.problems import SERVICE_UNAVAILABLE
 from app.problems import ProblemResponse, problem
+from app.routing import StrictRoute
 from app.schema_version import current_revision, head_revision
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=StrictRoute)
 
 
 class Health(BaseModel):
@@ -31,7 +32,6 @@ async def healthz() -> Health:
     operation_id="get_readiness",
     summary="The database answers and its schema is at the migrations' head",
     response_model=Readiness,
-    responses=problems(503),
 )
 async def readyz(request: Request) -> Readiness | ProblemResponse:
     db: Database = request.app.state.db
@@ -39,11 +39,10 @@ async def readyz(request: Request) -> Readiness | ProblemResponse:
     try:
         current = await current_revision(db)
     except Exception:
-        return problem(503, "service.unavailable", "the database does not answer")
+        return problem(SERVICE_UNAVAILABLE, "the database does not answer")
     if current != head:
         return problem(
-            503,
-            "service.unavailable",
+            SERVICE_UNAVAILABLE,
             f"the database schema is at {current or 'nothing'}, the migrations' head is {head}",
         )
     return Readiness(status="ready", schema_revision=current)

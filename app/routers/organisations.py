@@ -2,27 +2,33 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.deps import authorize
 from app.domain.enums import Role
-from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
-from app.pagination import CursorQuery, LimitQuery
-from app.schemas.common import MAX_INT, Page
+from app.domain.problems import (
+    ORGANISATION_DUPLICATE_USCC,
+    ORGANISATION_INVALID_USCC,
+    ORGANISATION_NOT_FOUND,
+)
+from app.http import IfMatchHeader, expected_version, set_etag
+from app.openapi import problems
+from app.params import CursorQuery, IdPath, LimitQuery
+from app.paths import API_PREFIX
+from app.routing import StrictRoute
+from app.schemas.common import Page
 from app.schemas.organisations import OrganisationCreate, OrganisationRead, OrganisationUpdate
 from app.services import organisations
 from app.services.context import Context
 
 router = APIRouter(
-    prefix="/api/v1/organisations",
+    prefix=f"{API_PREFIX}/organisations",
     tags=["organisations"],
-    route_class=DecimalJSONRoute,
-    responses=problems(401, 403),
+    route_class=StrictRoute,
 )
 
 Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
 Readers = Annotated[Context, Depends(authorize(Role.STAFF, Role.INTEGRATOR, Role.ADMIN))]
-OrganisationId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.post(
@@ -30,12 +36,7 @@ OrganisationId = Annotated[int, Path(ge=1, le=MAX_INT)]
     status_code=201,
     operation_id="create_organisation",
     summary="Register an organisation (USCC checked against GB 32100)",
-    responses=problems(
-        409,
-        422,
-        s409="`organisation.duplicate_uscc`",
-        s422="`organisation.invalid_uscc` or `request.validation`",
-    ),
+    responses=problems(ORGANISATION_DUPLICATE_USCC, ORGANISATION_INVALID_USCC),
 )
 async def create_organisation(
     body: OrganisationCreate, ctx: Staff, response: Response
@@ -63,10 +64,10 @@ async def list_organisations(
     "/{organisation_id}",
     operation_id="get_organisation",
     summary="Get an organisation",
-    responses=problems(404),
+    responses=problems(ORGANISATION_NOT_FOUND),
 )
 async def get_organisation(
-    organisation_id: OrganisationId, ctx: Readers, response: Response
+    organisation_id: IdPath, ctx: Readers, response: Response
 ) -> OrganisationRead:
     organisation = await organisations.get_or_raise(ctx, organisation_id)
     set_etag(response, organisation.version)
@@ -77,10 +78,12 @@ async def get_organisation(
     "/{organisation_id}",
     operation_id="update_organisation",
     summary="Change an organisation (issued certificates keep their snapshot)",
-    responses=problems(404, 409, 412, 422, s409="`organisation.duplicate_uscc`"),
+    responses=problems(
+        ORGANISATION_NOT_FOUND, ORGANISATION_DUPLICATE_USCC, ORGANISATION_INVALID_USCC
+    ),
 )
 async def update_organisation(
-    organisation_id: OrganisationId,
+    organisation_id: IdPath,
     body: OrganisationUpdate,
     ctx: Staff,
     response: Response,

@@ -11,8 +11,9 @@ from fastapi.templating import Jinja2Templates
 
 from app.domain import uscc as uscc_rules
 from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade
-from app.domain.errors import DomainError
-from app.domain.numbers import normalise_certificate_number
+from app.domain.numbers import MAX_NUMBER_INPUT, normalise_certificate_number
+from app.domain.problems import DomainError
+from app.paths import PAGES_PREFIX
 from app.public.service import PublicService
 
 templates = Jinja2Templates(directory=str(FsPath(__file__).resolve().parent.parent / "templates"))
@@ -83,7 +84,7 @@ def render_error(request: Request, status: int, detail: str) -> Response:
 
 
 @router.get(
-    "/verify/{number}",
+    PAGES_PREFIX + "/{number}",
     operation_id="verify_page",
     summary="The public record of a certificate, for people (HTML; the QR code's target)",
     response_class=HTMLResponse,
@@ -91,7 +92,9 @@ def render_error(request: Request, status: int, detail: str) -> Response:
         404: {"description": "HTML page: no such certificate.", "content": {"text/html": {}}}
     },
 )
-async def verify_page(number: Annotated[str, Path(max_length=64)], request: Request) -> Response:
+async def verify_page(
+    number: Annotated[str, Path(max_length=MAX_NUMBER_INPUT)], request: Request
+) -> Response:
     record = await _service(request).certificate(number)
     if record is None:
         return render_error(
@@ -102,7 +105,7 @@ async def verify_page(number: Annotated[str, Path(max_length=64)], request: Requ
 
 
 @router.get(
-    "/verify",
+    PAGES_PREFIX,
     operation_id="verify_search_page",
     summary="Search form and results, for people (HTML)",
     response_class=HTMLResponse,
@@ -130,7 +133,7 @@ async def verify_search_page(
         return templates.TemplateResponse(request, "search.html", context)
     number = normalise_certificate_number(query)
     if number is not None and await service.certificate(number) is not None:
-        return RedirectResponse(f"/verify/{number}", status_code=303)
+        return RedirectResponse(f"{PAGES_PREFIX}/{number}", status_code=303)
     is_uscc = uscc_rules.is_valid(query)
     try:
         items, next_cursor = await service.search(

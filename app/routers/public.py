@@ -1,30 +1,40 @@
 """``/public/v1``: open, rate limited, cacheable — the hottest surface of the service.
 
-These three endpoints are plain Starlette routes placed first in the application, not
-FastAPI routes: measured in-process, FastAPI's per-request machinery (dependency solving,
-parameter models, response handling) costs about 40 µs a request, three times what the
-lookup itself costs in Python, and would keep the lookup under half of the raw ceiling
-(``make bench``). Their input is validated by the same pydantic models, their errors are the
-same problems, and ``openapi_paths`` documents them in the served OpenAPI document.
+Each endpoint is defined once, here, as a FastAPI route: its parameters and models validate
+the input (the same rules as ``/api/v1``, ``app.routing``) and document it, its declared
+problems document the errors. The answers are written by orjson from the records of
+``app.public.records`` rather than through a response model: the tests validate every public
+response against the OpenAPI document instead.
+
+The lookup, the hottest request of all, also has a fast path (``LookupFastPath``): a request
+the lookup route itself matches, with nothing the route would have to parse (no query
+string), is answered by the same ``lookup`` function without the framework's per-request
+machinery (docs/performance.md#the-lookup-fast-path).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Any
+from typing import Annotated
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, Route
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.routing import APIRoute
+from starlette.convertors import StringConvertor, register_url_convertor
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.http import problems
-from app.problems import PROBLEM_MEDIA_TYPE, invalid_request, problem
-from app.public.search import MAX_TERM
+from app.domain.numbers import MAX_NUMBER_INPUT
+from app.domain.problems import CERTIFICATE_NOT_FOUND
+from app.domain.search import MAX_TERM
+from app.domain.uscc import MAX_USCC_INPUT
+from app.openapi import problems
+from app.params import CursorQuery, LimitQuery, NumberPath
+from app.paths import PUBLIC_PREFIX
+from app.problems import problem
 from app.public.service import PublicService
+from app.routing import StrictRoute
 from app.schemas.public import (
     PublicCertificate,
     PublicCertificatePage,
@@ -32,35 +42,33 @@ from app.schemas.public import (
     VerifyResponse,
 )
 
-PREFIX = "/public/v1/certificates"
 CACHE_CONTROL = "public, max-age=60"
 JSON = "application/json"
-MAX_NUMBER = 64
-
-
-class SearchQuery(BaseModel):
-    """The query of the name/USCC search (query strings are text: numbers are parsed)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    name: str | None = Field(
-        default=None,
-        max_length=200,
-        description=f"Part of the Chinese or English name printed on the certificate, 2 to "
-        f"{MAX_TERM} characters after folding; Latin letters match in any case.",
-    )
-    uscc: str | None = Field(default=None, max_length=40, description="Exact USCC.")
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=500)
-
-
-_VERIFY = TypeAdapter(VerifyRequest)
 _ETAG_BYTES = 12
 
 
-def _service(request: Request) -> PublicService:
+class CertificateNumberConvertor(StringConvertor):
+    """A path segment that names a certificate: anything but ``verify``, which names the
+    batch operation (``GET …/verify`` is 405, not the lookup of a certificate "verify")."""
+
+    regex = "(?!verify$)[^/]+"
+
+
+register_url_convertor("certificate_number", CertificateNumberConvertor())
+
+router = APIRouter(prefix=f"{PUBLIC_PREFIX}/certificates", tags=["public"], route_class=StrictRoute)
+
+
+def get_public(request: Request) -> PublicService:
     service: PublicService = request.app.state.public
     return service
+
+
+Public = Annotated[PublicService, Depends(get_public)]
+
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+_NOT_FOUND = problem(CERTIFICATE_NOT_FOUND, "no certificate with this number")
+_NOT_FOUND_HEADERS = [(k, v) for k, v in _NOT_FOUND.raw_headers if k != b"content-length"]
 
 
 def _etag(body: bytes) -> str:
@@ -72,19 +80,11 @@ def _not_modified(header: str, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
-NOT_FOUND = bytes(problem(404, "certificate.not_found", "no certificate with this number").body)
-_NOT_FOUND_HEADERS = [(b"content-type", PROBLEM_MEDIA_TYPE.encode())]
-
-
-async def lookup(
-    service: PublicService, number: str, if_none_match: str | None
-) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
-    """The lookup as status, headers and body (None: the number is too long, a 422)."""
-    if len(number) > MAX_NUMBER:
-        return None
+async def lookup(service: PublicService, number: str, if_none_match: str | None) -> Answer:
+    """The lookup as status, headers and body: the record with its ETag, 304, or 404."""
     body = await service.certificate_json(number)
     if body is None:
-        return 404, _NOT_FOUND_HEADERS, NOT_FOUND
+        return 404, _NOT_FOUND_HEADERS, bytes(_NOT_FOUND.body)
     etag = _etag(body)
     headers = [(b"etag", etag.encode()), (b"cache-control", CACHE_CONTROL.encode())]
     if if_none_match is not None and _not_modified(if_none_match, etag):
@@ -92,209 +92,114 @@ async def lookup(
     return 200, [*headers, (b"content-type", JSON.encode())], body
 
 
-def _too_long() -> Response:
-    return invalid_request(
-        [{"loc": ("number",), "msg": f"at most {MAX_NUMBER} characters"}], prefix=("path",)
-    )
+_STRING = {"schema": {"type": "string"}}
+LOOKUP = "/{number:certificate_number}"
 
 
-async def get_public_certificate(request: Request) -> Response:
-    answer = await lookup(
-        _service(request), request.path_params["number"], request.headers.get("if-none-match")
-    )
-    if answer is None:
-        return _too_long()
-    status, headers, body = answer
+@router.post(
+    "/verify",
+    operation_id="verify_public_certificates",
+    summary="Verify up to 100 certificates at once, optionally against the holder's name or USCC",
+    response_model=VerifyResponse,
+)
+async def verify_public_certificates(body: VerifyRequest, service: Public) -> Response:
+    results = await service.verify(body.items)
+    return Response(orjson.dumps({"results": results}), media_type=JSON)
+
+
+@router.get(
+    LOOKUP,
+    operation_id="get_public_certificate",
+    summary="Look a certificate up by number (case and surrounding spaces forgiven)",
+    response_model=PublicCertificate,
+    responses={
+        200: {"headers": {"ETag": _STRING, "Cache-Control": _STRING}},
+        304: {"description": "Not modified (`If-None-Match`).", "headers": {"ETag": _STRING}},
+        **problems(CERTIFICATE_NOT_FOUND),
+    },
+)
+async def get_public_certificate(
+    number: NumberPath,
+    service: Public,
+    if_none_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    status, headers, body = await lookup(service, number, if_none_match)
     response = Response(body, status_code=status)
     response.raw_headers = [*headers, *response.raw_headers]
     return response
 
 
-class LookupFastPath:
-    """``GET /public/v1/certificates/{number}`` straight to :func:`lookup`, the innermost
-    middleware: the lookup is the hottest request of the service, and the router, Request
-    and Response objects and the exception middleware cost most of its time in Python
-    (92–125 → 34–57 µs a request in-process with the database stubbed, the whole stack from
-    the ASGI call, three interleaved runs). Anything else —
-    HEAD, a longer path, an over-long number — goes on to the route above, which answers
-    the same. An error is answered by the application's own handler for it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.route = next(r for r in routes if getattr(r, "path", "") == f"{PREFIX}/{{number}}")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path: str = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not path.startswith(_LOOKUP_PREFIX)
-            or "/" in path[len(_LOOKUP_PREFIX) :]
-            or len(path) == len(_LOOKUP_PREFIX)
-        ):
-            await self.app(scope, receive, send)
-            return
-        scope["route"] = self.route  # the metrics label
-        if_none_match = None
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                if_none_match = value.decode("latin-1")
-        try:
-            answer = await lookup(
-                scope["app"].state.public, path[len(_LOOKUP_PREFIX) :], if_none_match
-            )
-        except Exception as exc:
-            handler = _handler_for(scope["app"].exception_handlers, exc)
-            if handler is None:
-                raise  # the server error middleware answers 500
-            await (await handler(Request(scope, receive), exc))(scope, receive, send)
-            return
-        if answer is None:
-            await self.app(scope, receive, send)
-            return
-        status, headers, body = answer
-        if status != 304:
-            headers = [*headers, (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-
-_LOOKUP_PREFIX = PREFIX + "/"
-
-
-def _handler_for(handlers: dict[Any, Any], exc: Exception) -> Any:
-    """The application's handler for ``exc`` (nearest class first), but the catch-all."""
-    for cls in type(exc).__mro__:
-        if cls is Exception:
-            return None
-        if cls in handlers:
-            return handlers[cls]
-    return None
-
-
-async def search_public_certificates(request: Request) -> Response:
-    try:
-        query = SearchQuery.model_validate(dict(request.query_params))
-    except ValidationError as exc:
-        return invalid_request(exc.errors(), prefix=("query",))
-    items, next_cursor = await _service(request).search(
-        name=query.name, uscc=query.uscc, limit=query.limit, cursor=query.cursor
-    )
+@router.get(
+    "",
+    operation_id="search_public_certificates",
+    summary="Find certificates by organisation name (substring, Chinese or English) or USCC; "
+    "active first",
+    response_model=PublicCertificatePage,
+)
+async def search_public_certificates(
+    service: Public,
+    name: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description=f"Part of the Chinese or English name printed on the certificate, 2 to "
+            f"{MAX_TERM} characters after folding; Latin letters match in any case.",
+        ),
+    ] = None,
+    uscc: Annotated[str | None, Query(max_length=MAX_USCC_INPUT, description="Exact USCC.")] = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    items, next_cursor = await service.search(name=name, uscc=uscc, limit=limit, cursor=cursor)
     body = orjson.dumps({"items": items, "next_cursor": next_cursor})
     return Response(body, media_type=JSON, headers={"Cache-Control": CACHE_CONTROL})
 
 
-async def verify_public_certificates(request: Request) -> Response:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != JSON and not content_type.endswith("+json"):
-        expected = [{"loc": (), "msg": "expected an application/json body"}]
-        return invalid_request(expected, prefix=("body",))
-    body = await request.body()  # at most 1 MiB: the application's body limit
-    try:
-        batch = _VERIFY.validate_json(body)
-    except ValidationError as exc:
-        return invalid_request(exc.errors(), prefix=("body",))
-    results = await _service(request).verify(batch.items)
-    return Response(orjson.dumps({"results": results}), media_type=JSON)
+lookup_route = next(
+    r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is get_public_certificate
+)
+# HEAD answers as GET does, headers only (the server drops the body); one operation documents
+# both, so the twin stays out of the OpenAPI document
+router.add_api_route(LOOKUP, get_public_certificate, methods=["HEAD"], include_in_schema=False)
 
 
-class LabelledRoute(Route):
-    """A Starlette route that names itself in the request scope, as FastAPI's routes do, so
-    the metrics label its requests with its template rather than ``unmatched``."""
+class LookupFastPath:
+    """The lookup route's fast path, the innermost middleware: a GET that ``lookup_route``
+    matches and that has no query string is answered by ``lookup`` at once — no router,
+    dependency solving, Request or Response objects. Everything else (HEAD, a query string,
+    an over-long number, any other path) goes on to the application, which answers the same
+    through the route. An error is answered by the application's own exception handlers,
+    through Starlette's ``ExceptionMiddleware``."""
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match != Match.NONE:
-            child_scope["route"] = self
-        return match, child_scope
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.guarded: ASGIApp | None = None
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["query_string"]:
+            await self.app(scope, receive, send)
+            return
+        match, child = lookup_route.matches(scope)
+        # an over-long number goes on to the route, which refuses it as the schema says
+        if match is not Match.FULL or len(child["path_params"]["number"]) > MAX_NUMBER_INPUT:
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = lookup_route  # the metrics label
+        scope["path_params"] = child["path_params"]
+        if self.guarded is None:
+            handlers = dict(scope["app"].exception_handlers)
+            handlers.pop(Exception, None)  # the server error middleware answers the rest
+            self.guarded = ExceptionMiddleware(self._answer, handlers=handlers)
+        await self.guarded(scope, receive, send)
 
-routes: list[BaseRoute] = [
-    LabelledRoute(f"{PREFIX}/verify", verify_public_certificates, methods=["POST"]),
-    LabelledRoute(f"{PREFIX}/{{number}}", get_public_certificate, methods=["GET"]),
-    LabelledRoute(PREFIX, search_public_certificates, methods=["GET"]),
-]
-
-
-def openapi_paths(schema_of: Callable[[type[BaseModel]], dict[str, str]]) -> dict[str, Any]:
-    """The OpenAPI path items of these routes; ``schema_of(Model)`` returns a ``$ref``."""
-    ok = {"description": "OK"}
-
-    def json_of(model: type[BaseModel]) -> dict[str, Any]:
-        return {JSON: {"schema": schema_of(model)}}
-
-    return {
-        f"{PREFIX}/{{number}}": {
-            "get": {
-                "operationId": "get_public_certificate",
-                "summary": "Look a certificate up by number (case and surrounding spaces forgiven)",
-                "tags": ["public"],
-                "parameters": [
-                    {
-                        "name": "number",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "maxLength": MAX_NUMBER},
-                        "example": "ASC-2026-000042",
-                    },
-                    {
-                        "name": "If-None-Match",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string", "maxLength": 200},
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        **ok,
-                        "content": json_of(PublicCertificate),
-                        "headers": {
-                            "ETag": {"schema": {"type": "string"}},
-                            "Cache-Control": {"schema": {"type": "string"}},
-                        },
-                    },
-                    "304": {"description": "Not modified (`If-None-Match`)."},
-                    **_errors(404, 422, 429, s404="`certificate.not_found`"),
-                },
-            }
-        },
-        PREFIX: {
-            "get": {
-                "operationId": "search_public_certificates",
-                "summary": "Find certificates by organisation name (substring, Chinese or "
-                "English) or USCC; active first",
-                "tags": ["public"],
-                "parameters": [
-                    {
-                        "name": name,
-                        "in": "query",
-                        "required": False,
-                        "schema": field_schema,
-                        "description": field_schema.get("description", ""),
-                    }
-                    for name, field_schema in SearchQuery.model_json_schema()["properties"].items()
-                ],
-                "responses": {
-                    "200": {**ok, "content": json_of(PublicCertificatePage)},
-                    **_errors(422, 429),
-                },
-            }
-        },
-        f"{PREFIX}/verify": {
-            "post": {
-                "operationId": "verify_public_certificates",
-                "summary": "Verify up to 100 certificates at once, optionally against the "
-                "holder's name or USCC",
-                "tags": ["public"],
-                "requestBody": {"required": True, "content": json_of(VerifyRequest)},
-                "responses": {
-                    "200": {**ok, "content": json_of(VerifyResponse)},
-                    **_errors(400, 413, 422, 429, s413="`request.too_large`"),
-                },
-            }
-        },
-    }
-
-
-def _errors(*statuses: int, **described: str) -> dict[str, Any]:
-    return {str(k): v for k, v in problems(*statuses, **described).items()}
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        number = scope["path_params"]["number"]
+        if_none_match = None
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+        status, headers, body = await lookup(scope["app"].state.public, number, if_none_match)
+        if status != 304:
+            headers = [*headers, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

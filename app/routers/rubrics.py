@@ -6,10 +6,13 @@ from fastapi import APIRouter, Path
 
 from app.deps import Authenticated
 from app.domain import rubric
-from app.http import problems
+from app.domain.problems import RUBRIC_NOT_FOUND
+from app.openapi import problems
+from app.paths import API_PREFIX
+from app.routing import StrictRoute
 from app.schemas.rubrics import RubricList, RubricRead, RubricSummaryRead
 
-router = APIRouter(prefix="/api/v1/rubrics", tags=["rubrics"], responses=problems(401, 403))
+router = APIRouter(prefix=f"{API_PREFIX}/rubrics", tags=["rubrics"], route_class=StrictRoute)
 
 
 @router.get("", operation_id="list_rubrics", summary="The scoring rubrics")
@@ -21,7 +24,7 @@ async def list_rubrics(_ctx: Authenticated) -> RubricList:
     "/{rubric_id}/{enterprise_type}",
     operation_id="get_rubric",
     summary="A rubric for one enterprise type: categories, sections, indicators, thresholds",
-    responses=problems(404, s404="`rubric.not_found`"),
+    responses=problems(RUBRIC_NOT_FOUND),
 )
 async def get_rubric(
     rubric_id: Annotated[str, Path(max_length=40)],

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from app.deps import AdminCtx, Authenticated
-from app.http import DecimalJSONRoute, IfMatchHeader, expected_version, problems, set_etag
-from app.pagination import CursorQuery, LimitQuery
-from app.schemas.common import MAX_INT, Page
+from app.domain.problems import (
+    API_KEY_NOT_FOUND,
+    USER_DUPLICATE_EMAIL,
+    USER_INACTIVE,
+    USER_NOT_FOUND,
+    USER_SELF_LOCKOUT,
+)
+from app.http import IfMatchHeader, expected_version, set_etag
+from app.openapi import problems
+from app.params import CursorQuery, IdPath, LimitQuery
+from app.paths import API_PREFIX
+from app.routing import StrictRoute
+from app.schemas.common import Page
 from app.schemas.users import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -19,14 +27,10 @@ from app.schemas.users import (
 from app.services import users
 
 router = APIRouter(
-    prefix="/api/v1",
+    prefix=API_PREFIX,
     tags=["users"],
-    route_class=DecimalJSONRoute,
-    responses=problems(401, 403),
+    route_class=StrictRoute,
 )
-
-UserId = Annotated[int, Path(ge=1, le=MAX_INT)]
-KeyId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.post(
@@ -34,7 +38,7 @@ KeyId = Annotated[int, Path(ge=1, le=MAX_INT)]
     status_code=201,
     operation_id="create_user",
     summary="Create a user",
-    responses=problems(400, 409, 422, s409="`user.duplicate_email`"),
+    responses=problems(USER_DUPLICATE_EMAIL),
 )
 async def create_user(body: UserCreate, ctx: AdminCtx, response: Response) -> UserRead:
     user = await users.create(ctx, body)
@@ -42,7 +46,7 @@ async def create_user(body: UserCreate, ctx: AdminCtx, response: Response) -> Us
     return UserRead.model_validate(user)
 
 
-@router.get("/users", operation_id="list_users", summary="List users", responses=problems(422))
+@router.get("/users", operation_id="list_users", summary="List users")
 async def list_users(
     ctx: AdminCtx, limit: LimitQuery = 20, cursor: CursorQuery = None
 ) -> Page[UserRead]:
@@ -51,9 +55,12 @@ async def list_users(
 
 
 @router.get(
-    "/users/{user_id}", operation_id="get_user", summary="Get a user", responses=problems(404, 422)
+    "/users/{user_id}",
+    operation_id="get_user",
+    summary="Get a user",
+    responses=problems(USER_NOT_FOUND),
 )
-async def get_user(user_id: UserId, ctx: AdminCtx, response: Response) -> UserRead:
+async def get_user(user_id: IdPath, ctx: AdminCtx, response: Response) -> UserRead:
     user = await users.get_or_raise(ctx, user_id)
     set_etag(response, user.version)
     return UserRead.model_validate(user)
@@ -63,12 +70,10 @@ async def get_user(user_id: UserId, ctx: AdminCtx, response: Response) -> UserRe
     "/users/{user_id}",
     operation_id="update_user",
     summary="Change a user's roles or deactivate it (revokes its keys at once)",
-    responses=problems(
-        400, 404, 409, 412, 422, s409="`user.self_lockout`: an admin cannot lock itself out"
-    ),
+    responses=problems(USER_NOT_FOUND, USER_SELF_LOCKOUT),
 )
 async def update_user(
-    user_id: UserId,
+    user_id: IdPath,
     body: UserUpdate,
     ctx: AdminCtx,
     response: Response,
@@ -84,9 +89,9 @@ async def update_user(
     status_code=201,
     operation_id="create_api_key",
     summary="Issue an API key; its token is shown only in this response",
-    responses=problems(400, 404, 409, 422, s409="`user.inactive`"),
+    responses=problems(USER_NOT_FOUND, USER_INACTIVE),
 )
-async def create_api_key(user_id: UserId, body: ApiKeyCreate, ctx: AdminCtx) -> ApiKeyCreated:
+async def create_api_key(user_id: IdPath, body: ApiKeyCreate, ctx: AdminCtx) -> ApiKeyCreated:
     key, token = await users.create_api_key(ctx, user_id, body)
     return ApiKeyCreated(
         id=key.id,
@@ -102,10 +107,10 @@ async def create_api_key(user_id: UserId, body: ApiKeyCreate, ctx: AdminCtx) -> 
     "/users/{user_id}/api-keys",
     operation_id="list_api_keys",
     summary="A user's API keys (never their tokens)",
-    responses=problems(404, 422),
+    responses=problems(USER_NOT_FOUND),
 )
 async def list_api_keys(
-    user_id: UserId, ctx: AdminCtx, limit: LimitQuery = 20, cursor: CursorQuery = None
+    user_id: IdPath, ctx: AdminCtx, limit: LimitQuery = 20, cursor: CursorQuery = None
 ) -> Page[ApiKeyRead]:
     rows, next_cursor = await users.list_api_keys(ctx, user_id, limit=limit, cursor=cursor)
     return Page(items=[ApiKeyRead.model_validate(k) for k in rows], next_cursor=next_cursor)
@@ -116,13 +121,13 @@ async def list_api_keys(
     status_code=204,
     operation_id="revoke_api_key",
     summary="Revoke an API key at once",
-    responses=problems(404, 422),
+    responses=problems(API_KEY_NOT_FOUND),
 )
-async def revoke_api_key(key_id: KeyId, ctx: AdminCtx) -> None:
+async def revoke_api_key(key_id: IdPath, ctx: AdminCtx) -> None:
     await users.revoke_api_key(ctx, key_id)
 
 
-@router.get("/me", operation_id="get_me", summary="The calling user", tags=["users"])
+@router.get("/me", operation_id="get_me", summary="The calling user")
 async def get_me(ctx: Authenticated, response: Response) -> UserRead:
     user = ctx.actor
     assert user is not None  # Authenticated always names the caller

@@ -13,7 +13,8 @@ from app.domain.enums import (
     Grade,
     SpecialDeductionCategory,
 )
-from app.domain.errors import FieldError, Unprocessable
+from app.domain.numbers import MAX_NUMBER_INPUT
+from app.domain.problems import VALIDATION, FieldError
 from app.domain.scoring import SheetResult
 from app.models import Audit, ScoreSheet
 from app.schemas.common import (
@@ -34,7 +35,7 @@ Note = Annotated[str, Text(5000)]
 class AuditCreate(StrictModel):
     kind: Annotated[AuditKind, ByValue]
     application_id: Id | None = Field(default=None, description="Initial audits only.")
-    certificate_number: Annotated[str, Line(40)] | None = Field(
+    certificate_number: Annotated[str, Line(MAX_NUMBER_INPUT)] | None = Field(
         default=None, description="Surveillance and recertification audits only."
     )
     lead_auditor_id: Id
@@ -69,7 +70,7 @@ class AuditCreate(StrictModel):
         if self.planned_end < self.planned_start:
             errors.append(FieldError(("body", "planned_end"), "must not be before planned_start"))
         if errors:
-            raise Unprocessable("request.validation", "the audit plan is not valid", errors=errors)
+            raise VALIDATION("the audit plan is not valid", errors=errors)
         return self
 
 

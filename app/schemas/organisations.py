@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from app.domain.uscc import MAX_USCC_INPUT
 from app.schemas.common import Line, ReadModel, StrictModel
 from app.schemas.users import Email
 
@@ -12,7 +13,7 @@ EmployeeCount = Annotated[int, Field(ge=1, le=10_000_000)]
 CapitalCny = Annotated[int, Field(ge=0, le=10_000_000_000_000, description="Whole yuan.")]
 Uscc = Annotated[
     str,
-    Line(40),
+    Line(MAX_USCC_INPUT),
     Field(
         description="18-character unified social credit code (GB 32100); a wrong check "
         "character is 422 `organisation.invalid_uscc`.",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from app.domain.enums import CertificateStatus, Grade
-from app.schemas.common import ReadModel, StrictModel
+from app.domain.numbers import MAX_NUMBER_INPUT
+from app.domain.uscc import MAX_USCC_INPUT
+from app.schemas.common import Line, ReadModel, StrictModel
 
 
 class PublicCertificate(ReadModel):
@@ -33,19 +35,10 @@ class PublicCertificatePage(ReadModel):
     next_cursor: str | None
 
 
-# Checked inside pydantic-core (a batch of 100 is validated on the hot path): bounded, and no
-# control character at all (NUL included).
-_NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-
-
-def _lookup_text(max_length: int) -> StringConstraints:
-    return StringConstraints(min_length=1, max_length=max_length, pattern=_NO_CONTROL)
-
-
 class VerifyItemIn(StrictModel):
-    number: Annotated[str, _lookup_text(64)]
-    organisation_name: Annotated[str, _lookup_text(300)] | None = None
-    uscc: Annotated[str, _lookup_text(40)] | None = None
+    number: Annotated[str, Line(MAX_NUMBER_INPUT)]
+    organisation_name: Annotated[str, Line(300)] | None = None
+    uscc: Annotated[str, Line(MAX_USCC_INPUT)] | None = None
 
 
 class VerifyRequest(StrictModel):

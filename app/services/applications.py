@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from app.domain import eligibility, fees, lifecycle
 from app.domain.enums import ApplicationStatus, CertificateStatus, FindingSeverity
-from app.domain.errors import Conflict, NotFound
 from app.domain.lifecycle import ApplicationAction
 from app.domain.numbers import format_application_number
+from app.domain.problems import APPLICATION_NOT_ELIGIBLE, APPLICATION_NOT_FOUND
 from app.models import Application, Certificate, Organisation
 from app.pagination import decode_cursor, paginate
 from app.schemas.applications import ApplicationCreate
@@ -142,7 +142,7 @@ async def get_or_raise(
     return await one_or_raise(
         ctx.session,
         select(Application).where(Application.id == application_id),
-        NotFound("application.not_found", f"no application {application_id}"),
+        APPLICATION_NOT_FOUND(f"no application {application_id}"),
         for_update=for_update,
     )
 
@@ -211,9 +211,7 @@ async def accept(ctx: Context, application_id: int, *, expected_version: int | N
         blocking = ", ".join(
             f.code for f in assessed.findings if f.severity is FindingSeverity.BLOCKING
         )
-        raise Conflict(
-            "application.not_eligible", f"blocking eligibility findings remain: {blocking}"
-        )
+        raise APPLICATION_NOT_ELIGIBLE(f"blocking eligibility findings remain: {blocking}")
     application.eligible = True
     application.findings = _findings(assessed)
     move(ctx, application, ApplicationAction.ACCEPT)

@@ -13,8 +13,15 @@ from app.domain.enums import (
     CorrectiveActionStatus,
     Role,
 )
-from app.domain.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from app.domain.lifecycle import ApplicationAction, AuditAction
+from app.domain.problems import (
+    AUDIT_ALREADY_OPEN,
+    AUDIT_NOT_FOUND,
+    AUDIT_NOT_LEAD_AUDITOR,
+    AUDIT_NOT_ON_TEAM,
+    AUDIT_TEAM_MEMBER_NOT_AUDITOR,
+    FieldError,
+)
 from app.models import Audit, AuditTeamMember, Certificate, CorrectiveAction, ScoreSheet, User
 from app.schemas.audits import AuditCreate, AuditRead, Stage1Body, audit_read
 from app.services import applications, certificates
@@ -29,7 +36,7 @@ async def get_or_raise(ctx: Context, audit_id: int, *, for_update: bool = False)
     return await one_or_raise(
         ctx.session,
         select(Audit).where(Audit.id == audit_id),
-        NotFound("audit.not_found", f"no audit {audit_id}"),
+        AUDIT_NOT_FOUND(f"no audit {audit_id}"),
         for_update=for_update,
     )
 
@@ -50,14 +57,14 @@ def require_on_team_unless_overseer(ctx: Context, audit: Audit) -> None:
 def require_on_team(ctx: Context, audit: Audit) -> None:
     assert ctx.actor is not None
     if ctx.actor.id not in audit.team_ids:
-        raise Forbidden("audit.not_on_team", f"you are not on the team of audit {audit.id}")
+        raise AUDIT_NOT_ON_TEAM(f"you are not on the team of audit {audit.id}")
 
 
 def require_lead(ctx: Context, audit: Audit) -> None:
     assert ctx.actor is not None
     require_on_team(ctx, audit)
     if ctx.actor.id != audit.lead_auditor_id:
-        raise Forbidden("audit.not_lead_auditor", "only the lead auditor takes this step")
+        raise AUDIT_NOT_LEAD_AUDITOR("only the lead auditor takes this step")
 
 
 def check(audit: Audit, action: AuditAction) -> None:
@@ -102,8 +109,7 @@ async def _team(ctx: Context, lead_id: int, member_ids: Sequence[int]) -> list[U
             loc = ("body", "lead_auditor_id") if index == 0 else ("body", "team_member_ids")
             errors.append(FieldError(loc, f"user {user_id} is not an active auditor"))
     if errors:
-        raise Unprocessable(
-            "audit.team_member_not_auditor",
+        raise AUDIT_TEAM_MEMBER_NOT_AUDITOR(
             "every team member, lead included, must be an active user holding the auditor role",
             errors=errors,
         )
@@ -193,8 +199,7 @@ async def _require_no_open_audit(ctx: Context, certificate: Certificate) -> None
         .limit(1)
     )
     if open_audit is not None:
-        raise Conflict(
-            "audit.already_open",
+        raise AUDIT_ALREADY_OPEN(
             f"audit {open_audit} of certificate {certificate.number} is not decided yet",
         )
 

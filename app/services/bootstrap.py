@@ -8,7 +8,7 @@ from app.clock import Clock
 from app.config import Settings
 from app.db import Database
 from app.domain.enums import Role
-from app.domain.errors import Conflict
+from app.domain.problems import USER_DUPLICATE_EMAIL, DomainError
 from app.models import ApiKey, UserRole
 from app.security import bootstrap_token
 from app.services import users
@@ -38,7 +38,9 @@ async def ensure_bootstrap_admin(db: Database, settings: Settings, clock: Clock)
             )
             await users.add_api_key(ctx, user, label="bootstrap", expires_at=None, token=token)
             await ctx.commit()
-        except Conflict:
+        except DomainError as exc:
+            if exc.problem is not USER_DUPLICATE_EMAIL:
+                raise
             return False  # another process bootstrapped first
     return True
 

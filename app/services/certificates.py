@@ -11,12 +11,11 @@ from sqlalchemy import Select, select
 
 from app.domain import dates, lifecycle, text
 from app.domain.enums import CertificateStatus, Grade
-from app.domain.errors import NotFound
 from app.domain.numbers import format_certificate_number, normalise_certificate_number
+from app.domain.problems import CERTIFICATE_NOT_FOUND
 from app.models import Audit, Certificate, Organisation
 from app.pagination import decode_cursor, paginate
-from app.public.queries import index_certificate
-from app.services import sequences
+from app.services import search_index, sequences
 from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
@@ -32,7 +31,7 @@ async def get_or_raise(ctx: Context, number: str, *, for_update: bool = False) -
     return await one_or_raise(
         ctx.session,
         select(Certificate).where(Certificate.number == normalise_certificate_number(number)),
-        NotFound("certificate.not_found", f"no certificate {number!r}"),
+        CERTIFICATE_NOT_FOUND(f"no certificate {number!r}"),
         for_update=for_update,
     )
 
@@ -130,7 +129,7 @@ async def issue(
     )
     ctx.session.add(certificate)
     await ctx.session.flush()
-    await index_certificate(ctx.session, certificate.id, certificate.search_key)
+    await search_index.index_certificate(ctx.session, certificate.id, certificate.search_key)
     ctx.record(
         "certificate",
         certificate.number,

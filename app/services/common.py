@@ -7,7 +7,7 @@ from typing import TypeVar
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.domain.errors import NotFound, PreconditionFailed
+from app.domain.problems import PRECONDITION_FAILED, DomainError
 
 T = TypeVar("T")
 
@@ -15,20 +15,13 @@ T = TypeVar("T")
 def check_version(expected: int | None, actual: int) -> None:
     """Optimistic concurrency: a stale ``If-Match`` version is refused with 412."""
     if expected is not None and expected != actual:
-        raise PreconditionFailed(
-            "request.precondition_failed",
+        raise PRECONDITION_FAILED(
             f"the resource is at version {actual}, not {expected}; read it again",
         )
 
 
-def like_pattern(term: str) -> str:
-    """``%term%`` for LIKE with ``\\`` as the escape: user input never acts as a wildcard."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 async def one_or_raise(
-    session: AsyncSession, query: Select[T], missing: NotFound, *, for_update: bool = False
+    session: AsyncSession, query: Select[T], missing: DomainError, *, for_update: bool = False
 ) -> T:
     """The one row ``query`` selects, locked for the transaction when ``for_update``.
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.domain.enums import CorrectiveActionStatus, Role
-from app.domain.errors import Forbidden, InvalidTransition, NotFound
+from app.domain.problems import (
+    AUDIT_NOT_LEAD_AUDITOR,
+    CORRECTIVE_ACTION_INVALID_TRANSITION,
+    CORRECTIVE_ACTION_NOT_FOUND,
+)
 from app.models import CorrectiveAction
 from app.pagination import decode_cursor, paginate
 from app.services import audits
@@ -54,20 +58,18 @@ async def close(
     audit = await audits.get_or_raise(ctx, audit_id)
     assert ctx.actor is not None
     if not ctx.actor.has_any(frozenset({Role.STAFF})) and ctx.actor.id != audit.lead_auditor_id:
-        raise Forbidden("audit.not_lead_auditor", "staff or the audit's lead auditor close actions")
+        raise AUDIT_NOT_LEAD_AUDITOR("staff or the audit's lead auditor close actions")
     action = await one_or_raise(
         ctx.session,
         select(CorrectiveAction).where(
             CorrectiveAction.id == action_id, CorrectiveAction.audit_id == audit.id
         ),
-        NotFound(
-            "corrective_action.not_found", f"audit {audit_id} has no corrective action {action_id}"
-        ),
+        CORRECTIVE_ACTION_NOT_FOUND(f"audit {audit_id} has no corrective action {action_id}"),
         for_update=True,
     )
     check_version(expected_version, action.version)
     if action.status != CorrectiveActionStatus.OPEN:
-        raise InvalidTransition("corrective_action", action.status, "close")
+        raise CORRECTIVE_ACTION_INVALID_TRANSITION("the corrective action is already closed")
     now = ctx.clock.now()
     action.status = CorrectiveActionStatus.CLOSED
     action.evidence = evidence

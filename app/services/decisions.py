@@ -13,8 +13,8 @@ from app.domain.enums import (
     DecisionOutcome,
     Grade,
 )
-from app.domain.errors import Conflict
 from app.domain.lifecycle import ApplicationAction, AuditAction, CertificateAction
+from app.domain.problems import APPLICATION_NOT_ELIGIBLE
 from app.models import Audit, Certificate, Decision, ScoreSheet
 from app.schemas.certificates import DecisionCreate
 from app.services import applications, audits, certificates, corrective_actions, organisations
@@ -90,8 +90,7 @@ async def _initial(
     if await applications.holds_live_certificate(
         ctx, application.organisation_id, application.enterprise_type
     ):
-        raise Conflict(
-            "application.not_eligible",
+        raise APPLICATION_NOT_ELIGIBLE(
             "the organisation already holds a live certificate of this type",
         )
     organisation = await organisations.get_or_raise(ctx, application.organisation_id)

@@ -9,11 +9,19 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import uscc as uscc_rules
-from app.domain.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.domain.problems import (
+    ORGANISATION_DUPLICATE_USCC,
+    ORGANISATION_INVALID_USCC,
+    ORGANISATION_NOT_FOUND,
+    VALIDATION,
+    DomainError,
+    FieldError,
+)
+from app.domain.search import like_pattern
 from app.models import Organisation
 from app.pagination import decode_cursor, paginate
 from app.schemas.organisations import OrganisationCreate, OrganisationUpdate
-from app.services.common import check_version, like_pattern, one_or_raise
+from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
 REQUIRED = frozenset({"name", "uscc", "address", "employee_count"})
@@ -22,16 +30,15 @@ REQUIRED = frozenset({"name", "uscc", "address", "employee_count"})
 def valid_uscc(text: str) -> str:
     code = uscc_rules.normalise(text)
     if not uscc_rules.is_valid(code):
-        raise Unprocessable(
-            "organisation.invalid_uscc",
+        raise ORGANISATION_INVALID_USCC(
             f"{text!r} is not a valid unified social credit code (GB 32100)",
             errors=[FieldError(("body", "uscc"), "fails the GB 32100 check")],
         )
     return code
 
 
-def _duplicate(code: str) -> Conflict:
-    return Conflict("organisation.duplicate_uscc", f"an organisation with USCC {code} exists")
+def _duplicate(code: str) -> DomainError:
+    return ORGANISATION_DUPLICATE_USCC(f"an organisation with USCC {code} exists")
 
 
 async def _flush_unique(ctx: Context, code: str) -> None:
@@ -61,7 +68,7 @@ async def get_or_raise(
     return await one_or_raise(
         ctx.session,
         select(Organisation).where(Organisation.id == organisation_id),
-        NotFound("organisation.not_found", f"no organisation {organisation_id}"),
+        ORGANISATION_NOT_FOUND(f"no organisation {organisation_id}"),
         for_update=for_update,
     )
 
@@ -94,8 +101,7 @@ async def update(
     given = patch.model_dump(exclude_unset=True)
     nulled = sorted(k for k in REQUIRED if k in given and given[k] is None)
     if nulled:
-        raise Unprocessable(
-            "request.validation",
+        raise VALIDATION(
             "required fields cannot be cleared",
             errors=[FieldError(("body", k), "cannot be null") for k in nulled],
         )

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.domain import rubric as rubrics
 from app.domain import scoring
 from app.domain.enums import EnterpriseType, SpecialDeductionCategory
-from app.domain.errors import NotFound
 from app.domain.lifecycle import AuditAction
+from app.domain.problems import SCORE_SHEET_NOT_FOUND
 from app.domain.text import is_blank
 from app.models import ScoreSheet, ScoreSheetItem
 from app.pagination import decode_cursor, paginate
@@ -140,5 +140,5 @@ async def get_sheet(ctx: Context, audit_id: int, revision: int) -> tuple[str, Sc
         )
     ).scalar_one_or_none()
     if sheet is None:
-        raise NotFound("score_sheet.not_found", f"audit {audit_id} has no revision {revision}")
+        raise SCORE_SHEET_NOT_FOUND(f"audit {audit_id} has no revision {revision}")
     return audit.enterprise_type, sheet

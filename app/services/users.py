@@ -10,7 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.enums import Role
-from app.domain.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.domain.problems import (
+    API_KEY_NOT_FOUND,
+    USER_DUPLICATE_EMAIL,
+    USER_INACTIVE,
+    USER_NOT_FOUND,
+    USER_SELF_LOCKOUT,
+    VALIDATION,
+    DomainError,
+    FieldError,
+)
 from app.models import ApiKey, User, UserRole
 from app.pagination import decode_cursor, paginate
 from app.schemas.users import ApiKeyCreate, UserCreate, UserUpdate
@@ -19,8 +28,8 @@ from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
 
-def _duplicate_email(email: str) -> Conflict:
-    return Conflict("user.duplicate_email", f"a user with e-mail {email} already exists")
+def _duplicate_email(email: str) -> DomainError:
+    return USER_DUPLICATE_EMAIL(f"a user with e-mail {email} already exists")
 
 
 async def create(ctx: Context, data: UserCreate) -> User:
@@ -61,7 +70,7 @@ async def get_or_raise(ctx: Context, user_id: int, *, for_update: bool = False) 
     return await one_or_raise(
         ctx.session,
         select(User).where(User.id == user_id),
-        NotFound("user.not_found", f"no user {user_id}"),
+        USER_NOT_FOUND(f"no user {user_id}"),
         for_update=for_update,
     )
 
@@ -86,7 +95,7 @@ async def update(
     changes: dict[str, object] = {}
     if patch.roles is not None and set(patch.roles) != set(user.roles):
         if user.id == ctx.actor.id and Role.ADMIN not in patch.roles:
-            raise Conflict("user.self_lockout", "an admin cannot remove its own admin role")
+            raise USER_SELF_LOCKOUT("an admin cannot remove its own admin role")
         wanted = {r.value for r in patch.roles}
         user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
             UserRole(role=r) for r in sorted(wanted - {row.role for row in user.role_rows})
@@ -94,7 +103,7 @@ async def update(
         changes["roles"] = [r.value for r in user.roles]
     if patch.active is not None and patch.active != user.active:
         if user.id == ctx.actor.id and not patch.active:
-            raise Conflict("user.self_lockout", "an admin cannot deactivate itself")
+            raise USER_SELF_LOCKOUT("an admin cannot deactivate itself")
         user.active = patch.active
         changes["active"] = patch.active
     if not changes:
@@ -142,11 +151,10 @@ async def add_api_key(
 ) -> tuple[ApiKey, str]:
     """Insert a key for ``user`` and queue ``api_key.created``; returns the key and its token."""
     if not user.active:
-        raise Conflict("user.inactive", "an inactive user cannot receive API keys")
+        raise USER_INACTIVE("an inactive user cannot receive API keys")
     now = ctx.clock.now()
     if expires_at is not None and expires_at <= now:
-        raise Unprocessable(
-            "request.validation",
+        raise VALIDATION(
             "expires_at must lie in the future",
             errors=[FieldError(("body", "expires_at"), "must lie in the future")],
         )
@@ -192,7 +200,7 @@ async def revoke_api_key(ctx: Context, key_id: int) -> None:
     key = await one_or_raise(
         ctx.session,
         select(ApiKey).where(ApiKey.id == key_id),
-        NotFound("api_key.not_found", f"no API key {key_id}"),
+        API_KEY_NOT_FOUND(f"no API key {key_id}"),
         for_update=True,
     )
     if key.revoked_at is not None:

@@ -6,9 +6,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from app.domain.problems import CATALOGUE
 from tests.support.api import Api
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _codes(responses: dict[str, Any], status: int) -> list[str]:
+    schema = responses[str(status)]["content"]["application/problem+json"]["schema"]
+    codes: list[str] = schema["allOf"][1]["properties"]["code"]["enum"]
+    return codes
 
 
 def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -49,8 +56,17 @@ async def test_openapi_operations_are_well_formed(api: Api) -> None:
                 assert list(spec["content"]) == ["text/html"], where
                 continue
             assert list(spec["content"]) == ["application/problem+json"], where
-            ref = spec["content"]["application/problem+json"]["schema"]["$ref"]
-            assert ref == "#/components/schemas/Problem", where
+            ref, codes = spec["content"]["application/problem+json"]["schema"]["allOf"]
+            assert ref == {"$ref": "#/components/schemas/Problem"}, where
+            # the codes this status can carry, each of the catalogue and of this status
+            enum = codes["properties"]["code"]["enum"]
+            assert enum and enum == sorted(set(enum)), where
+            for code in enum:
+                assert CATALOGUE[code].status == int(status), (where, code)
+                assert f"`{code}`: {CATALOGUE[code].meaning}" in spec["description"], where
+        if path.startswith("/api/v1"):
+            assert _codes(responses, 401) == ["auth.unauthenticated"], where
+            assert "auth.forbidden" in _codes(responses, 403), where
     assert {
         "create_user",
         "list_users",

@@ -109,20 +109,27 @@ async def test_both_strategies_give_the_same_answers(
         # statistics that call the suffixes and some Latin pairs common: the index is then
         # asked only for the rest (技有 of 科技有限公司, the window of "technology"), and
         # the LIKE recheck must keep the answers exact
-        common = {"有限": 0.99, "限公": 0.99, "公司": 0.99, "科技": 0.4, "te": 0.5, "ch": 0.5}
+        common = {
+            "有限": 990_000,
+            "限公": 990_000,
+            "公司": 990_000,
+            "科技": 400_000,
+            "te": 500_000,
+            "ch": 500_000,
+        }
 
         async def statistics() -> Statistics:
             return Statistics(1_000_000, common, time.monotonic())
 
         monkeypatch.setattr(reader, "_statistics", statistics)
     # walking further always cheaper (PostgreSQL's path), or never (SQLite's)
-    for walk_cost in (0.0, None):
-        monkeypatch.setattr(reader, "walk_cost", walk_cost)
+    for walk_ns in (0, None):
+        monkeypatch.setattr(reader, "walk_ns", walk_ns)
         for depth in (1, 2, 4, 1000):  # walk too short (index answers), walked again, or enough
             monkeypatch.setattr(public_service, "FIRST_WALK", depth)
             for term in ("科技", "有限公司", "co", "华为", "海尔", "科技有限公司", "technology"):
                 got = await search_all(api, limit=2, name=term)
-                assert got == oracle(corpus, term), (walk_cost, depth, term)
+                assert got == oracle(corpus, term), (walk_ns, depth, term)
     assert any(depth > 4 for depth in calls)  # the second walk ran
 
 

@@ -56,7 +56,8 @@ async def test_results_in_input_order(api: Api, register: dict[str, dict[str, An
         {"number": "ASC-2026-999999", "uscc": active["uscc"]},
         {"number": "not a number"},
         {"number": "ASC-2026-000002"},
-        {"number": "ASC-2026-000002", "organisation_name": "   "},  # no English name to match
+        # an English name does not match a holder that has none
+        {"number": "ASC-2026-000002", "organisation_name": "Midea Group"},
     ]
     response = await api.post("/public/v1/certificates/verify", json={"items": items})
     assert response.status_code == 200, response.text
@@ -143,12 +144,58 @@ async def test_one_round_trip_for_the_whole_batch(
         {"items": [{}]},
         {"numbers": ["ASC-2026-000001"]},
         {"items": [{"number": "x" * 65}]},
+        # text follows the rules of /api/v1: blank or control characters are refused
+        {"items": [{"number": "ASC-2026-000001", "organisation_name": "   "}]},
+        {"items": [{"number": "ASC-2026-000001", "organisation_name": "\u200b"}]},
+        {"items": [{"number": "ASC-2026-\n000001"}]},
+        {"items": [{"number": "ASC-\x072026-000001"}]},
     ],
 )
 async def test_invalid_batches_are_422(api: Api, body: dict[str, Any]) -> None:
     assert_problem(
         await api.post("/public/v1/certificates/verify", json=body), 422, "request.validation"
     )
+
+
+async def test_surrounding_white_space_is_trimmed_as_in_a_lookup(
+    api: Api, register: dict[str, dict[str, Any]]
+) -> None:
+    items = [{"number": "ASC-2026-000001\t", "uscc": f" {register['active']['uscc']}\t"}]
+    response = await api.post("/public/v1/certificates/verify", json={"items": items})
+    assert response.status_code == 200, response.text
+    [result] = response.json()["results"]
+    assert result["found"] is True and result["organisation_matches"] is True
+    lookup = await api.get("/public/v1/certificates/ASC-2026-000001%09")
+    assert lookup.status_code == 200 and lookup.json()["number"] == "ASC-2026-000001"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b'{"items": [', 400, "request.malformed_json"),
+        (b'{"items": [{"number": NaN}]}', 400, "request.malformed_json"),
+        (b'{"items": [{"number": "ASC-2026-000001"}]}\xff', 400, "request.malformed_json"),
+    ],
+    ids=["truncated", "nan", "not-utf8"],
+)
+async def test_a_body_that_is_not_json_is_400_as_on_the_api(
+    api: Api, body: bytes, status: int, code: str
+) -> None:
+    response = await api.post(
+        "/public/v1/certificates/verify", content=body, headers={"content-type": "application/json"}
+    )
+    assert_problem(response, status, code)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_a_body_that_is_not_sent_as_json_is_415(api: Api, content_type: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = await api.post(
+        "/public/v1/certificates/verify",
+        content=b'{"items": [{"number": "ASC-2026-000001"}]}',
+        headers=headers,
+    )
+    assert_problem(response, 415, "request.unsupported_media_type")
 
 
 async def test_malformed_json_is_400(api: Api) -> None:

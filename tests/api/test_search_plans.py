@@ -16,8 +16,8 @@ from typing import Any
 import asyncpg
 
 from app.demo import load
+from app.domain.search import FIRST_WALK, bigrams, fts_query, like_pattern, uses_trigrams
 from app.public.queries import PG, SQLITE, _pg, _sq
-from app.public.search import FIRST_WALK, bigrams, fts_query, like_pattern, uses_trigrams
 from tests.support.api import Api
 
 ROWS = 30_000

@@ -6,7 +6,15 @@ import pytest
 
 from app.domain.decisions import check_decision
 from app.domain.enums import DecisionOutcome, Grade
-from app.domain.errors import Conflict, DomainError, Forbidden, Unprocessable
+from app.domain.problems import (
+    DECISION_FAIL_NOT_GRANTABLE,
+    DECISION_GRADE_ABOVE_RECOMMENDATION,
+    DECISION_IMPARTIALITY_CONFLICT,
+    DECISION_OPEN_CORRECTIVE_ACTIONS,
+    DomainError,
+    ProblemType,
+)
+from app.domain.problems import VALIDATION as INVALID
 
 GRANT, REFUSE = DecisionOutcome.GRANT, DecisionOutcome.REFUSE
 
@@ -39,11 +47,11 @@ def test_decisions_that_stand(change: dict[str, object], granted: Grade | None) 
     assert decide(**change) is granted
 
 
-IMPARTIALITY = (Forbidden, "decision.impartiality_conflict")
-VALIDATION = (Unprocessable, "request.validation")
-FAIL_NOT_GRANTABLE = (Conflict, "decision.fail_not_grantable")
-ABOVE = (Unprocessable, "decision.grade_above_recommendation")
-OPEN_ACTIONS = (Conflict, "decision.open_corrective_actions")
+IMPARTIALITY = DECISION_IMPARTIALITY_CONFLICT
+VALIDATION = INVALID
+FAIL_NOT_GRANTABLE = DECISION_FAIL_NOT_GRANTABLE
+ABOVE = DECISION_GRADE_ABOVE_RECOMMENDATION
+OPEN_ACTIONS = DECISION_OPEN_CORRECTIVE_ACTIONS
 FAIL, FIVE = Grade.FAIL, Grade.FIVE_STAR
 
 
@@ -65,10 +73,7 @@ FAIL, FIVE = Grade.FAIL, Grade.FIVE_STAR
         ({"requested_grade": FIVE, "open_corrective_actions": 2}, ABOVE),
     ],
 )
-def test_decisions_refused(
-    change: dict[str, object], refusal: tuple[type[DomainError], str]
-) -> None:
-    error, code = refusal
-    with pytest.raises(error) as caught:
+def test_decisions_refused(change: dict[str, object], refusal: ProblemType) -> None:
+    with pytest.raises(DomainError) as caught:
         decide(**change)
-    assert caught.value.code == code
+    assert caught.value.problem is refusal

@@ -14,7 +14,7 @@ from app.domain.eligibility import (
     required_managers,
 )
 from app.domain.enums import REQUIRED_DOCUMENTS, DocumentCode, FindingSeverity
-from app.domain.errors import Unprocessable
+from app.domain.problems import DomainError
 
 GOOD_USCC = "914403001922038216"
 ALL_DOCUMENTS = frozenset(code.value for code in DocumentCode)
@@ -136,7 +136,7 @@ def validation_errors(**change: object) -> list[tuple[tuple[str | int, ...], str
         "documents": ["business_licence", "permits"],
     }
     arguments.update(change)
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(DomainError) as caught:
         check_application_input(**arguments)  # type: ignore[arg-type]
     assert caught.value.code == "request.validation"
     return [(e.loc, e.msg) for e in caught.value.errors]

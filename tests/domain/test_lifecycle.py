@@ -9,7 +9,6 @@ from itertools import product
 import pytest
 
 from app.domain.enums import ApplicationStatus, AuditKind, AuditStatus, CertificateStatus
-from app.domain.errors import Conflict, InvalidTransition
 from app.domain.lifecycle import (
     APPLICATION_TRANSITIONS,
     AUDIT_TRANSITIONS,
@@ -26,6 +25,7 @@ from app.domain.lifecycle import (
     require_certificate_live,
     require_certificate_renewable,
 )
+from app.domain.problems import DomainError
 
 A, AA = ApplicationStatus, ApplicationAction
 S, SA = AuditStatus, AuditAction
@@ -106,16 +106,17 @@ def test_the_tables_hold_exactly_the_legal_moves() -> None:
 
 
 def refused(call: Callable[[], object], entity: str, state: str, action: str) -> None:
-    with pytest.raises(InvalidTransition) as caught:
+    with pytest.raises(DomainError) as caught:
         call()
     error = caught.value
-    assert (error.code, error.entity, error.state, error.action) == (
-        f"{entity}.invalid_transition",
-        entity,
-        state,
-        action,
-    )
+    assert error.code == f"{entity}.invalid_transition"
     assert error.status == 409
+    # the detail names the move and the state in words: "cannot reinstate a certificate that
+    # is active", "cannot pass stage 1 of an initial audit that is scoring"
+    words = state.replace("stage1", "stage 1").replace("_", " ")
+    assert error.detail.startswith("cannot ") and error.detail.endswith(f" that is {words}")
+    assert entity.replace("_", " ") in error.detail
+    assert "_" not in error.detail
 
 
 @pytest.mark.parametrize(
@@ -195,7 +196,7 @@ def test_renewable_and_live_need_active_or_suspended(status: CertificateStatus) 
         if live:
             check(status)
         else:
-            with pytest.raises(Conflict) as caught:
+            with pytest.raises(DomainError) as caught:
                 check(status)
             assert caught.value.code == code
 
@@ -289,12 +290,11 @@ def test_is_live_means_active_or_suspended(status: CertificateStatus) -> None:
 
 
 def test_two_surveillance_audits_per_cycle_then_the_recertification() -> None:
-    from app.domain.errors import Conflict
     from app.domain.lifecycle import require_surveillance_remaining
 
     require_surveillance_remaining(0)
     require_surveillance_remaining(1)
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(DomainError) as raised:
         require_surveillance_remaining(2)
     assert raised.value.code == "audit.invalid_transition"
     assert "recertification" in raised.value.detail

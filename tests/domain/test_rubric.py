@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.enums import EnterpriseType, Grade, SpecialDeductionCategory
-from app.domain.errors import NotFound
+from app.domain.problems import DomainError
 from app.domain.rubric import (
     CURRENT_RUBRIC_ID,
     Category,
@@ -191,7 +191,7 @@ def test_get_rubric_returns_the_type_asked_for() -> None:
     ],
 )
 def test_unknown_rubric_or_type_is_not_found(rubric_id: str, enterprise_type: str) -> None:
-    with pytest.raises(NotFound) as caught:
+    with pytest.raises(DomainError) as caught:
         get_rubric(rubric_id, enterprise_type)
     assert caught.value.code == "rubric.not_found"
 

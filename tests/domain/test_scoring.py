@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.enums import Grade, SpecialDeductionCategory
-from app.domain.errors import Unprocessable
+from app.domain.problems import DomainError
 from app.domain.rubric import Rubric
 from app.domain.scoring import (
     ItemInput,
@@ -28,8 +28,8 @@ BOTH = pytest.mark.parametrize(
 )
 
 
-def refusal(rubric: Rubric, sheet: SheetInput) -> Unprocessable:
-    with pytest.raises(Unprocessable) as caught:
+def refusal(rubric: Rubric, sheet: SheetInput) -> DomainError:
+    with pytest.raises(DomainError) as caught:
         score_sheet(rubric, sheet)
     return caught.value
 

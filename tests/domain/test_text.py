@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.text import exact_form, fold, has_control_characters, is_blank, search_key
+from app.domain.text import exact_form, fold, is_blank, search_key
 
 
 @pytest.mark.parametrize(
@@ -32,24 +32,6 @@ def test_search_key_joins_both_names_with_a_newline() -> None:
     assert search_key(" 华为 ", "HUAWEI  Tech\n") == "华为\nhuawei tech"
     assert search_key("华为", None) == "华为\n"
     assert fold("为\nhuawei") not in search_key("华为", "Huawei")  # no match across the names
-
-
-@pytest.mark.parametrize(
-    ("text", "has"),
-    [
-        ("plain text 中文", False),
-        ("tab\tnew line\ncarriage\r", False),
-        ("nul\x00", True),
-        ("bell\x07", True),
-        ("escape\x1b[0m", True),
-        ("delete\x7f", True),
-        ("c1\x85", True),
-        ("zero width\u200b", False),  # a format character, not a control
-        ("", False),
-    ],
-)
-def test_has_control_characters(text: str, has: bool) -> None:
-    assert has_control_characters(text) is has
 
 
 @given(st.text())

@@ -13,7 +13,7 @@ from app.domain import uscc
 from app.domain.dates import initial_certificate_dates
 from app.domain.text import search_key
 from app.models import Certificate, Organisation
-from app.public.queries import index_certificate
+from app.services.search_index import index_certificate
 
 _rng = random.Random(8)
 _serial = itertools.count(1)

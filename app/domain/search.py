@@ -1,4 +1,6 @@
-"""Search terms as the public indexes need them (pure; no I/O).
+"""Search terms as the public indexes need them, and the choices of the search planner
+(pure; no I/O). Shares of the register are integers in parts per million (``PPM``) and costs
+integers in nanoseconds, so the planner's arithmetic is exact.
 
 Public name search is a substring match over ``search_key`` (the folded Chinese and English
 names). Which index answers depends on the term (migration 0003):
@@ -16,34 +18,25 @@ names). Which index answers depends on the term (migration 0003):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 
 from app.domain.text import fold
-from app.services.common import like_pattern
 
 MIN_TERM = 2
 MAX_TERM = 100
-# The first walk of the public order (an index-only scan: ~0.3 µs a row on PostgreSQL at a
-# million rows, 0.5 ms in all) answers the common terms and measures the others.
+# The first walk of the public order (an index-only scan on PostgreSQL) answers the common
+# terms and measures the others.
 FIRST_WALK = 1000
 MAX_WALK = 60_000
+PPM = 1_000_000
 # A gram in more than this share of the names costs an index more than it narrows
-COMMON_GRAM_SHARE = 0.10
+COMMON_GRAM_SHARE = PPM // 10
 
-__all__ = [
-    "MAX_TERM",
-    "MIN_TERM",
-    "bigrams",
-    "doubled",
-    "fts_query",
-    "like_pattern",
-    "second_walk",
-    "selective_grams",
-    "term",
-    "trigram_window",
-    "uses_trigrams",
-]
+
+def like_pattern(term: str) -> str:
+    """``%term%`` for LIKE with ``\\`` as the escape: user input never acts as a wildcard."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def term(text: str) -> str:
@@ -87,38 +80,38 @@ def fts_query(value: str, *, double: bool) -> str:
 
 
 def second_walk(
-    *, found: int, walked: int, want: int, total: int, walk_cost: float, match_cost: float
+    *, found: int, walked: int, want: int, total: int, walk_ns: int, match_ns: int
 ) -> int | None:
     """How far to walk the public order again after a first walk of ``walked`` rows found
     ``found`` (< ``want``) matches, or None when the index is cheaper.
 
-    The first walk estimates the term's share of the register: a walk needs about
-    ``want / share`` rows (half again for unevenly spread matches), the index fetches and
-    sorts every match (``share × total``). Costs are per row walked and per match fetched.
+    The first walk estimates the term's share of the register (``found / walked``): a walk
+    needs about ``want / share`` rows (half again for unevenly spread matches), the index
+    fetches and sorts every match (``share × total``). Costs are in nanoseconds per row
+    walked and per match fetched.
     """
     if found == 0 or total <= walked:
         return None
-    share = found / walked
-    depth = min(MAX_WALK, math.ceil(1.5 * want / share))
-    if depth * walk_cost < share * total * match_cost:
+    depth = min(MAX_WALK, -(-3 * want * walked // (2 * found)))  # ⌈1.5 × want / share⌉
+    if depth * walk_ns * walked < found * total * match_ns:
         return depth
     return None
 
 
 def selective_grams(
-    grams: Iterable[str], shares: Mapping[str, float], *, common: float = COMMON_GRAM_SHARE
+    grams: Iterable[str], shares: Mapping[str, int], *, common: int = COMMON_GRAM_SHARE
 ) -> list[str]:
     """The grams worth asking a GIN index for: those in at most ``common`` of the names
-    (``shares``: the database's statistics; a gram it does not list is rarer than any it
-    does). When every gram is common, the rarest alone. Dropping 有限 from 万家乐有限公 leaves
-    the index a few hundred candidates instead of every name; the ``LIKE`` recheck keeps
-    the answer exact."""
-    ranked = sorted(set(grams), key=lambda g: (shares.get(g, 0.0), g))
-    keep = [g for g in ranked if shares.get(g, 0.0) <= common]
+    (``shares``: the database's statistics, in ppm; a gram it does not list is rarer than
+    any it does). When every gram is common, the rarest alone. Dropping 有限 from 万家乐有限公
+    leaves the index a few hundred candidates instead of every name; the ``LIKE`` recheck
+    keeps the answer exact."""
+    ranked = sorted(set(grams), key=lambda g: (shares.get(g, 0), g))
+    keep = [g for g in ranked if shares.get(g, 0) <= common]
     return sorted(keep or ranked[:1])
 
 
-def trigram_window(term: str, shares: Mapping[str, float], *, width: int = 4) -> str:
+def trigram_window(term: str, shares: Mapping[str, int], *, width: int = 4) -> str:
     """The part of a Latin term pg_trgm is asked for: the ``width`` letters and digits in a
     row whose trigrams are rarest. pg_trgm reads the posting list of every trigram of its
     pattern, and in a register of pinyin names "eng", "hen" or "ang" are in a large share of
@@ -133,9 +126,9 @@ def trigram_window(term: str, shares: Mapping[str, float], *, width: int = 4) ->
         return term
     size = min(width, max(len(r) for r in runs))
 
-    def cost(window: str) -> float:
+    def cost(window: str) -> int:
         return sum(
-            min(shares.get(window[i : i + 2], 0.0), shares.get(window[i + 1 : i + 3], 0.0))
+            min(shares.get(window[i : i + 2], 0), shares.get(window[i + 1 : i + 3], 0))
             for i in range(len(window) - 2)
         )
 
