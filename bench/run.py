@@ -39,7 +39,7 @@ from bench.processes import (
     service_env,
 )
 from bench.report import plans, report
-from bench.targets import targets
+from bench.targets import table
 from bench.terms import choose_terms
 
 RESULTS = ROOT / "bench" / "results"
@@ -99,7 +99,7 @@ def main() -> None:
         register = Register(dialect, args.certificates or DEFAULT_CERTIFICATES[dialect])
         runs.append(run_register(register, args))
         print(runs[-1].section, flush=True)
-    summary = targets(runs)
+    summary = table(runs)
     print(summary, flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%d-%H%M%S}.md"
