@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,23 +25,44 @@ def service_env(url: str) -> dict[str, str]:
     return env(url, STARCERT_PUBLIC_RATE_LIMIT="1000000000/minute", STARCERT_LOG_LEVEL="WARNING")
 
 
+# uvicorn is started through these lines, so that the process that serves says which `app`
+# package it imported and refuses to serve one from another tree than BENCH_TREE
+LAUNCH = """\
+import os, sys
+from pathlib import Path
+import app
+tree, where = Path(os.environ["BENCH_TREE"]), Path(app.__file__).resolve().parent.parent
+if where != tree:
+    sys.exit(f"bench: app imported from {where}, not from {tree}")
+print(f"[bench] process {os.getpid()} serves app from {where}", file=sys.stderr, flush=True)
+from uvicorn.main import main
+main(sys.argv[1:], prog_name="uvicorn")
+"""
+
+
 @contextmanager
-def served(app: list[str], port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+def served(
+    app: list[str], port: int, env: dict[str, str], tree: Path = ROOT
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The app served by uvicorn from ``tree`` (its own ``app`` package first on the path),
+    with this interpreter and its packages, until the block ends."""
+    tree = tree.resolve()
+    path = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH", "")) if p)
     process = subprocess.Popen(
-        [PYTHON, "-m", "uvicorn", *app, "--host", "127.0.0.1", "--port", str(port), *UVICORN],
-        env=env,
-        cwd=ROOT,
+        [PYTHON, "-c", LAUNCH, *app, "--host", "127.0.0.1", "--port", str(port), *UVICORN],
+        env={**env, "PYTHONPATH": path, "BENCH_TREE": str(tree)},
+        cwd=tree,
     )
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 httpx.get(f"http://127.0.0.1:{port}/public/v1/certificates/X", timeout=1)
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError(f"{app} did not start")
+            raise RuntimeError(f"{app} from {tree} did not start")
         yield process
     finally:
         process.terminate()
