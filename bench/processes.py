@@ -40,6 +40,13 @@ main(sys.argv[1:], prog_name="uvicorn")
 """
 
 
+def in_tree(env: dict[str, str], tree: Path) -> dict[str, str]:
+    """``env`` with ``tree`` first on PYTHONPATH, so that its ``app`` package is the one
+    imported (the venv's editable install points at this work tree)."""
+    path = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH", "")) if p)
+    return {**env, "PYTHONPATH": path}
+
+
 @contextmanager
 def served(
     app: list[str], port: int, env: dict[str, str], tree: Path = ROOT
@@ -47,10 +54,9 @@ def served(
     """The app served by uvicorn from ``tree`` (its own ``app`` package first on the path),
     with this interpreter and its packages, until the block ends."""
     tree = tree.resolve()
-    path = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH", "")) if p)
     process = subprocess.Popen(
         [PYTHON, "-c", LAUNCH, *app, "--host", "127.0.0.1", "--port", str(port), *UVICORN],
-        env={**env, "PYTHONPATH": path, "BENCH_TREE": str(tree)},
+        env={**in_tree(env, tree), "BENCH_TREE": str(tree)},
         cwd=tree,
     )
     try:
