@@ -30,7 +30,7 @@ from bench.data import (
     numbers,
     prepare,
 )
-from bench.load import Scenario, batch, existing_lookup, require_wrk, searches, wrk
+from bench.load import Scenario, batch, existing_lookup, require_wrk, searches, warm_up, wrk
 from bench.processes import SERVICE_APP, in_tree, peak_rss_mb, served, service_env
 from bench.run import RESULTS, add_common_arguments
 from bench.targets import unexpected
@@ -155,7 +155,7 @@ def main() -> None:
         served(SERVICE_APP, BASE_PORT, env, tree=tree) as base_process,
         served(SERVICE_APP, NEW_PORT, env) as new_process,
     ):
-        warm = Scenario("warm-up", 4, scenarios[0].input_lines)
+        warm = warm_up(scenarios[0])
         wrk(BASE_PORT, warm, 3)
         wrk(NEW_PORT, warm, 3)
         for round_number in range(1, args.rounds + 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -117,6 +118,11 @@ def scenarios_for(register: Register, terms: list[tuple[str, str, int]]) -> list
     return out + searches(terms)
 
 
+def warm_up(scenario: Scenario) -> Scenario:
+    """A short run of the same requests as ``scenario`` at 4 connections, measured for nothing."""
+    return dataclasses.replace(scenario, name="warm-up", connections=4, service=[], raw=[])
+
+
 def require_wrk() -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench: wrk is not installed (make bench installs it with apt-get)")
@@ -136,8 +142,10 @@ def wrk(port: int, scenario: Scenario, seconds: int) -> Result:
     command = ["wrk", "-t", str(threads), "-c", str(scenario.connections), "-d", f"{seconds}s",
                "--timeout", "10s", "-s", str(ROOT / "bench" / "wrk.lua"),
                f"http://127.0.0.1:{port}"]  # fmt: skip
-    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
-    line = next(x for x in output.splitlines() if x.startswith("BENCH "))
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk on :{port} ({scenario.name}) failed: {done.stderr.strip()}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
     data = json.loads(line[6:])
     return Result(
         requests=data["requests"],

@@ -28,7 +28,7 @@ from bench.data import (
     log,
     prepare,
 )
-from bench.load import Run, Scenario, require_wrk, scenarios_for, wrk
+from bench.load import Run, require_wrk, scenarios_for, warm_up, wrk
 from bench.processes import (
     CEILING_APP,
     CEILING_PORT,
@@ -54,7 +54,7 @@ def run_register(register: Register, args: argparse.Namespace) -> Run:
         served(SERVICE_APP, SERVICE_PORT, service_env(register.url)) as service,
         served(CEILING_APP, CEILING_PORT, ceiling_env),
     ):
-        warm = Scenario("warm-up", 4, scenarios[0].input_lines)
+        warm = warm_up(scenarios[0])
         wrk(CEILING_PORT, warm, 3)
         wrk(SERVICE_PORT, warm, 3)
         for round_number in range(1, args.rounds + 1):
