@@ -69,12 +69,13 @@ def base_tree(ref: str) -> tuple[Path, str]:
 
 
 def head_revision(tree: Path) -> str:
-    """The migrations' head of the code in ``tree``."""
+    """The migrations' head of the code in ``tree`` ("unknown" when it cannot say)."""
     code = "from app.schema_version import head_revision; print(head_revision())"
     env = in_tree(dict(os.environ), tree)
-    return subprocess.run(
-        [PYTHON, "-c", code], cwd=tree, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
+    done = subprocess.run(
+        [PYTHON, "-c", code], cwd=tree, env=env, check=False, capture_output=True, text=True
+    )
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
 
 
 def chosen_scenarios(register: Register, chosen: list[str]) -> list[Scenario]:
