@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install run migrate test lint typecheck lockcheck browser wrk bench bench-quick clean
+.PHONY: install run migrate test lint typecheck lockcheck browser wrk bench bench-quick bench-compare clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -76,6 +76,14 @@ bench: install wrk
 
 bench-quick: install wrk
 	$(BIN)/python -m bench.run --certificates 100000 --seconds 5 --rounds 1 $(BENCH_ARGS)
+
+# Before and after a change to the public read path (bench/compare.py): the code at BASE (a git
+# ref, checked out under bench/data) against the working tree, served side by side on the same
+# register, base and new interleaved in each round; medians and the change in percent.
+# e.g. `make bench-compare BASE=main BENCH_ARGS="--db sqlite --scenarios lookup"`.
+bench-compare: install wrk
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git ref>"; exit 1; }
+	$(BIN)/python -m bench.compare --base $(BASE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .coverage

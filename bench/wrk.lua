@@ -1,5 +1,5 @@
 -- Requests for wrk: GET paths or POST bodies, one per line of BENCH_INPUT, drawn at random;
--- prints one JSON line that bench/run.py reads.
+-- prints one JSON line that bench/load.py reads.
 local lines = {}
 for line in io.lines(os.getenv("BENCH_INPUT")) do lines[#lines + 1] = line end
 local method = os.getenv("BENCH_METHOD") or "GET"
