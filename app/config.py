@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app import dburl
+
 ENV_PREFIX = "STARCERT_"
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
@@ -39,23 +41,6 @@ class RateLimit:
         if match is None or int(match.group(1)) < 1:
             raise ValueError("expected '<count>/<second|minute|hour|day>', e.g. '120/minute'")
         return cls(int(match.group(1)), _PERIOD_SECONDS[match.group(2)])
-
-
-def normalise_database_url(url: str) -> str:
-    """Pick starcert's own async driver for the database the URL names.
-
-    ``sqlite:///x.db`` → aiosqlite; ``postgresql://``, ``postgres://`` and any
-    ``postgresql+<driver>://`` → asyncpg (the driver measured fastest in performance.md).
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        raise ValueError("expected a URL such as sqlite:///./starcert.db or postgresql://u@h/db")
-    backend = scheme.split("+", 1)[0].lower()
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite://{rest}"
-    if backend in {"postgresql", "postgres"}:
-        return f"postgresql+asyncpg://{rest}"
-    raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
 class Settings(BaseSettings):
@@ -89,7 +74,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        normalise_database_url(value)
+        dburl.parse(value)
         return value
 
     @field_validator("log_level", mode="before")
@@ -126,7 +111,7 @@ class Settings(BaseSettings):
 
     @property
     def async_database_url(self) -> str:
-        return normalise_database_url(self.database_url)
+        return dburl.sqlalchemy_url(self.database_url)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -26,7 +26,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from app.config import Settings
 
 WRITE_OPTION = "starcert_write"
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+# How long a SQLite connection waits for a lock before it gives up (a bounded wait, then 503)
+SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 
 class Database:

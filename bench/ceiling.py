@@ -1,6 +1,7 @@
 """The raw ceiling: a bare ASGI callable with the driver's own pool and orjson, doing the
 same lookup and the same batch as the service — the same statements (``app.public.queries``),
-the same JSON shape — with no framework, validation, rate limiter, metrics or fair gate.
+the same records (``app.public.records``) — with no framework, validation, rate limiter,
+metrics or fair gate.
 On PostgreSQL it is a bare asyncpg pool with the service's pool options; on SQLite, where
 the driver has no pool, the service's few aiosqlite connections. Served like the service:
 ``uvicorn bench.ceiling:app``."""
@@ -13,9 +14,13 @@ from typing import Any
 
 import asyncpg
 import orjson
-from sqlalchemy.engine import make_url
 
+from app import dburl
+from app.clock import Clock
+from app.config import Settings
+from app.domain.numbers import normalise_certificate_number
 from app.public.queries import PG, PublicRow, SqliteReader, pool_options
+from app.public.records import certificate_record, verify_result
 
 POOL_SIZE = 10
 
@@ -41,35 +46,27 @@ class BarePostgres:
 
 
 async def _open(url: str) -> BarePostgres | SqliteReader:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return SqliteReader(parsed.database or ":memory:", pool_size=POOL_SIZE)
-    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    return BarePostgres(await asyncpg.create_pool(dsn, **pool_options(POOL_SIZE)))
+    if dburl.backend(url) == "sqlite":
+        return SqliteReader(dburl.sqlite_path(url), pool_size=POOL_SIZE)
+    pool = await asyncpg.create_pool(dburl.asyncpg_dsn(url), **pool_options(POOL_SIZE))
+    return BarePostgres(pool)
 
 
 _reader: BarePostgres | SqliteReader | None = None
+_SETTINGS = Settings()
+_CLOCK = Clock(_SETTINGS.zone)
+_ISSUER = _SETTINGS.issuer_name
 
 
-def _view(row: PublicRow) -> dict[str, Any]:
-    record = row._asdict()
-    record["uscc"] = record.pop("organisation_uscc")
-    record["standard"] = "GB/T 27922-2011"
-    record["issuer"] = "starcert"
-    return record
+class _Item:
+    """A batch item as the service's request model gives it (no name or USCC to match)."""
 
+    __slots__ = ("number",)
+    organisation_name = None
+    uscc = None
 
-def _result(number: str, row: PublicRow | None) -> dict[str, Any]:
-    return {
-        "number": number,
-        "found": row is not None,
-        "status": row.status if row else None,
-        "grade": row.grade if row else None,
-        "valid": row is not None and row.status == "active",
-        "organisation_matches": None,
-        "organisation_name": row.organisation_name if row else None,
-        "superseded_by": row.superseded_by if row else None,
-    }
+    def __init__(self, number: str) -> None:
+        self.number = number
 
 
 async def _body(receive: Any) -> bytes:
@@ -101,14 +98,19 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     assert _reader is not None
+    today = _CLOCK.today()
     if scope["method"] == "POST":
-        numbers = [item["number"] for item in json.loads(await _body(receive))["items"]]
-        rows = {r.number: r for r in await _reader.by_numbers(numbers)}
-        body = orjson.dumps({"results": [_result(n, rows.get(n)) for n in numbers]})
-        await _answer(send, 200, body)
+        items = [_Item(item["number"]) for item in json.loads(await _body(receive))["items"]]
+        numbers = [normalise_certificate_number(i.number) for i in items]
+        rows = {r.number: r for r in await _reader.by_numbers([n for n in numbers if n])}
+        results = [
+            verify_result(i, rows.get(n) if n else None, n, today)
+            for i, n in zip(items, numbers, strict=True)
+        ]
+        await _answer(send, 200, orjson.dumps({"results": results}))
         return
     row = await _reader.by_number(scope["path"].rsplit("/", 1)[-1])
     if row is None:
         await _answer(send, 404, b'{"code":"certificate.not_found"}')
     else:
-        await _answer(send, 200, orjson.dumps(_view(row)))
+        await _answer(send, 200, orjson.dumps(certificate_record(row, today, _ISSUER)))

@@ -18,6 +18,8 @@ from typing import Any
 
 import asyncpg
 
+from app import dburl
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
@@ -49,9 +51,7 @@ def env(url: str, **extra: str) -> dict[str, str]:
 
 
 def async_url(url: str) -> str:
-    from app.config import normalise_database_url
-
-    return normalise_database_url(url)
+    return dburl.sqlalchemy_url(url)
 
 
 def prepare(register: Register, server: str) -> None:
@@ -99,7 +99,7 @@ async def _count(register: Register) -> int | None:
 async def _recreate(register: Register, server: str) -> None:
     if register.dialect == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(register.url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+            Path(dburl.sqlite_path(register.url) + suffix).unlink(missing_ok=True)
         return
     name = register.url.rsplit("/", 1)[1]
     conn = await asyncpg.connect(server)
@@ -115,12 +115,12 @@ async def query(register: Register, sql: str, *args: Any) -> list[tuple[Any, ...
     if register.dialect == "sqlite":
         import sqlite3
 
-        path = register.url.removeprefix("sqlite:///")
+        path = dburl.sqlite_path(register.url)
         if not Path(path).exists():
             raise FileNotFoundError(path)
         with sqlite3.connect(path) as conn:
             return [tuple(r) for r in conn.execute(sql.replace("$1", "?"), args).fetchall()]
-    conn = await asyncpg.connect(register.url)
+    conn = await asyncpg.connect(dburl.asyncpg_dsn(register.url))
     try:
         return [tuple(r) for r in await conn.fetch(sql, *args)]
     finally:

@@ -54,8 +54,8 @@ def plans(register: Register, terms: list[tuple[str, str, int]]) -> list[str]:
     """The statements the service runs for each term (the first walk, then the index
     statement the reader picks, with the same statistics), as the database plans them:
     EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
+    from app.domain.search import FIRST_WALK, fts_query, like_pattern, uses_trigrams
     from app.public.queries import SQLITE
-    from app.public.search import FIRST_WALK, fts_query, like_pattern, uses_trigrams
 
     if register.dialect == "postgresql":
         return asyncio.run(_plans_pg(register, terms))
@@ -81,8 +81,8 @@ def plans(register: Register, terms: list[tuple[str, str, int]]) -> list[str]:
 
 
 async def _plans_pg(register: Register, terms: list[tuple[str, str, int]]) -> list[str]:
-    from app.public.queries import PostgresReader, _pg, pool_options
-    from app.public.search import FIRST_WALK, like_pattern
+    from app.domain.search import FIRST_WALK, like_pattern
+    from app.public.queries import PostgresReader, pg_statement, pool_options
 
     reader = PostgresReader(register.url, pool_size=1)
     settings = {k: v for k, v in pool_options(1).items() if k == "server_settings"}
@@ -91,7 +91,7 @@ async def _plans_pg(register: Register, terms: list[tuple[str, str, int]]) -> li
     try:
         for label, term, matches in terms:
             out.append(f"-- {label}: {term!r} ({matches:,} matches)")
-            walk = (_pg("walk", None), (like_pattern(term), FIRST_WALK, 21))
+            walk = (pg_statement("walk", None), (like_pattern(term), FIRST_WALK, 21))
             for sql, args in (walk, await reader.index_statement(term, None, 21)):
                 await conn.fetch(sql, *args)  # warm, as the service's connections are
                 explain = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql

@@ -8,7 +8,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from app.config import get_settings, normalise_database_url
+from app import dburl
+from app.config import get_settings
 from app.db import Database
 from app.models import Base
 from app.schema_version import include_name
@@ -22,7 +23,7 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     url = config.attributes.get("database_url") or get_settings().database_url
-    return normalise_database_url(url)
+    return dburl.sqlalchemy_url(url)
 
 
 def _run(connection: Connection) -> None:

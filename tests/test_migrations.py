@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from app.config import normalise_database_url
+from app import dburl
 from app.db import Database
 from app.models import Base
 from app.schema_version import include_name
@@ -38,7 +38,7 @@ def _tables(connection: Connection) -> set[str]:
 
 
 async def _inspect(url: str) -> tuple[list[object], set[str]]:
-    db = Database(normalise_database_url(url), pool_size=1)
+    db = Database(dburl.sqlalchemy_url(url), pool_size=1)
     try:
         async with db.engine.connect() as conn:
             return await conn.run_sync(_diff), await conn.run_sync(_tables)

@@ -10,7 +10,8 @@ from ipaddress import ip_network
 import pytest
 from pydantic import ValidationError
 
-from app.config import RateLimit, Settings, describe_error, normalise_database_url
+from app import dburl
+from app.config import RateLimit, Settings, describe_error
 
 
 def test_defaults_are_those_of_api_md(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,7 +58,36 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_database_urls_get_starcerts_drivers(url: str, expected: str) -> None:
-    assert normalise_database_url(url) == expected
+    assert dburl.sqlalchemy_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "dsn"),
+    [
+        ("postgresql://u:p%40ss@h:5432/db", "postgresql://u:p%40ss@h:5432/db"),
+        ("postgres://u@h/db?sslmode=require", "postgresql://u@h/db?sslmode=require"),
+        ("postgresql+asyncpg://u@h/db", "postgresql://u@h/db"),
+    ],
+)
+def test_one_function_gives_asyncpg_its_dsn(url: str, dsn: str) -> None:
+    assert dburl.asyncpg_dsn(url) == dsn
+    assert dburl.backend(url) == "postgresql"
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        dburl.asyncpg_dsn("sqlite:///x.db")
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///./starcert.db", "./starcert.db"),
+        ("sqlite:////srv/x.db", "/srv/x.db"),
+        ("sqlite://", ":memory:"),
+    ],
+)
+def test_one_function_gives_sqlite_its_file(url: str, path: str) -> None:
+    assert dburl.sqlite_path(url) == path
+    with pytest.raises(ValueError, match="SQLite"):
+        dburl.sqlite_path("postgresql://u@h/db")
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
+from app import dburl
 from app.config import Settings
 from app.demo.names import CompanyName, NameGenerator
 from app.domain import dates, uscc
@@ -216,18 +216,18 @@ def batches(plan: Plan, first_org: int, first_cert: int, chain: Chain) -> Iterat
 
 
 async def load(settings: Settings, plan: Plan) -> Plan:
-    url = make_url(settings.async_database_url)
-    if url.get_backend_name() == "sqlite":
-        return _load_sqlite(url.database or "", plan)
-    return await _load_postgres(url.set(drivername="postgresql").render_as_string(False), plan)
+    url = settings.database_url
+    if dburl.backend(url) == "sqlite":
+        return _load_sqlite(dburl.sqlite_path(url), plan)
+    return await _load_postgres(dburl.asyncpg_dsn(url), plan)
 
 
 async def count_certificates(settings: Settings) -> int:
-    url = make_url(settings.async_database_url)
-    if url.get_backend_name() == "sqlite":
-        with sqlite3.connect(url.database or "") as lite:
+    url = settings.database_url
+    if dburl.backend(url) == "sqlite":
+        with sqlite3.connect(dburl.sqlite_path(url)) as lite:
             return int(lite.execute("SELECT count(*) FROM certificates").fetchone()[0])
-    conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
+    conn = await asyncpg.connect(dburl.asyncpg_dsn(url))
     try:
         return int(await conn.fetchval("SELECT count(*) FROM certificates"))
     finally:
@@ -368,11 +368,11 @@ def _sqlite_values(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 async def status_counts(settings: Settings) -> dict[str, int]:
     sql = "SELECT status, count(*) FROM certificates GROUP BY status ORDER BY status"
-    url = make_url(settings.async_database_url)
-    if url.get_backend_name() == "sqlite":
-        with sqlite3.connect(url.database or "") as lite:
+    url = settings.database_url
+    if dburl.backend(url) == "sqlite":
+        with sqlite3.connect(dburl.sqlite_path(url)) as lite:
             return {s: int(n) for s, n in lite.execute(sql).fetchall()}
-    conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
+    conn = await asyncpg.connect(dburl.asyncpg_dsn(url))
     try:
         return {r[0]: int(r[1]) for r in await conn.fetch(sql)}
     finally:

@@ -18,8 +18,9 @@ from typing import Any, NamedTuple, Protocol
 
 import aiosqlite
 import asyncpg
-from sqlalchemy.engine import make_url
 
+from app import dburl
+from app.db import SQLITE_BUSY_TIMEOUT_MS
 from app.domain.search import (
     PPM,
     bigrams,
@@ -158,7 +159,7 @@ STATS = (
 STATS_SECONDS = 300.0
 
 
-def _pg(name: str, after: After | None) -> str:
+def pg_statement(name: str, after: After | None) -> str:
     return PG[name].format(after=_PG_AFTER if after else "")
 
 
@@ -258,7 +259,7 @@ class PostgresReader:
         return await self._fetch(PG["by_numbers"], list(numbers))
 
     async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
-        sql = _pg("walk", after)
+        sql = pg_statement("walk", after)
         return await self._fetch(sql, like_pattern(term), depth, limit, *_after_args(after))
 
     async def index_statement(
@@ -269,9 +270,19 @@ class PostgresReader:
         shares = (await self._statistics()).gram_shares
         if uses_trigrams(term) and term.isascii():
             window = like_pattern(trigram_window(term, shares))
-            return _pg("trigrams", after), (window, like_pattern(term), limit, *_after_args(after))
+            return pg_statement("trigrams", after), (
+                window,
+                like_pattern(term),
+                limit,
+                *_after_args(after),
+            )
         grams = selective_grams(bigrams(term), shares)
-        return _pg("bigrams", after), (grams, like_pattern(term), limit, *_after_args(after))
+        return pg_statement("bigrams", after), (
+            grams,
+            like_pattern(term),
+            limit,
+            *_after_args(after),
+        )
 
     async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:
         sql, args = await self.index_statement(term, after, limit)
@@ -280,7 +291,7 @@ class PostgresReader:
     async def by_uscc(
         self, uscc: str, term: str | None, after: After | None, limit: int
     ) -> list[PublicRow]:
-        sql = _pg("by_uscc", after)
+        sql = pg_statement("by_uscc", after)
         return await self._fetch(sql, uscc, _name_pattern(term), limit, *_after_args(after))
 
     async def close(self) -> None:
@@ -322,7 +333,7 @@ SQLITE = {
 }
 
 
-def _sq(name: str, after: After | None, table: str = "") -> str:
+def sqlite_statement(name: str, after: After | None, table: str = "") -> str:
     return SQLITE[name].format(after=_SQ_AFTER if after else "", table=table)
 
 
@@ -356,7 +367,7 @@ class SqliteReader:
                 if len(self._all) < self._size:
                     conn = await aiosqlite.connect(self._path, isolation_level=None)
                     await conn.execute("PRAGMA query_only = ON")
-                    await conn.execute("PRAGMA busy_timeout = 5000")
+                    await conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
                     self._all.append(conn)
                     return conn
         return await self._idle.get()
@@ -378,20 +389,20 @@ class SqliteReader:
 
     async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
         args = (*_after_args(after), depth, like_pattern(term), limit)
-        return await self._fetch(_sq("walk", after), *args)
+        return await self._fetch(sqlite_statement("walk", after), *args)
 
     async def indexed(self, term: str, after: After | None, limit: int) -> list[PublicRow]:
         words = uses_trigrams(term)
         table = "certificate_search_words" if words else "certificate_search"
         query = fts_query(term, double=not words)
         args = (query, like_pattern(term), *_after_args(after), limit)
-        return await self._fetch(_sq("indexed", after, table), *args)
+        return await self._fetch(sqlite_statement("indexed", after, table), *args)
 
     async def by_uscc(
         self, uscc: str, term: str | None, after: After | None, limit: int
     ) -> list[PublicRow]:
         args = (uscc, _name_pattern(term), *_after_args(after), limit)
-        return await self._fetch(_sq("by_uscc", after), *args)
+        return await self._fetch(sqlite_statement("by_uscc", after), *args)
 
     async def close(self) -> None:
         for conn in self._all:
@@ -401,8 +412,6 @@ class SqliteReader:
 
 
 def reader_for(async_url: str, *, pool_size: int) -> Reader:
-    url = make_url(async_url)
-    if url.get_backend_name() == "sqlite":
-        return SqliteReader(url.database or ":memory:", pool_size=pool_size)
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return PostgresReader(dsn, pool_size=pool_size)
+    if dburl.backend(async_url) == "sqlite":
+        return SqliteReader(dburl.sqlite_path(async_url), pool_size=pool_size)
+    return PostgresReader(dburl.asyncpg_dsn(async_url), pool_size=pool_size)

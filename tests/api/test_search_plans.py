@@ -15,9 +15,10 @@ from typing import Any
 
 import asyncpg
 
+from app import dburl
 from app.demo import load
 from app.domain.search import FIRST_WALK, bigrams, fts_query, like_pattern, uses_trigrams
-from app.public.queries import PG, SQLITE, _pg, _sq
+from app.public.queries import PG, SQLITE, pg_statement, sqlite_statement
 from tests.support.api import Api
 
 ROWS = 30_000
@@ -65,7 +66,7 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
     assert not uses_trigrams(two) and uses_trigrams(absent)
 
     if api.db.is_sqlite:
-        path = settings.database_url.removeprefix("sqlite:///")
+        path = dburl.sqlite_path(settings.database_url)
         with sqlite3.connect(path) as conn:
             conn.execute("ANALYZE")
 
@@ -77,7 +78,7 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
             for term, table in ((two, "certificate_search"), (absent, "certificate_search_words")):
                 words = table.endswith("words")
                 found = plan(
-                    _sq("indexed", None, table),
+                    sqlite_statement("indexed", None, table),
                     fts_query(term, double=not words),
                     like_pattern(term),
                     21,
@@ -87,7 +88,7 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
         return
 
     url = settings.database_url
-    walk = await _explain_pg(url, _pg("walk", None), like_pattern(common), FIRST_WALK, 21)
+    walk = await _explain_pg(url, pg_statement("walk", None), like_pattern(common), FIRST_WALK, 21)
     kinds = {n["Node Type"] for n in walk}
     assert "Seq Scan" not in kinds
     assert any(
@@ -105,7 +106,7 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
     )
     latin = "zzyzxqj"
     latin_plan = await _explain_pg(
-        url, _pg("trigrams", None), like_pattern(latin[:4]), like_pattern(latin), 21
+        url, pg_statement("trigrams", None), like_pattern(latin[:4]), like_pattern(latin), 21
     )
     for nodes, index in ((two_plan, "ix_certificates_search_bigrams"),
                          (absent_plan, "ix_certificates_search_bigrams"),

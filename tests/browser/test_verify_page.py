@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.config import normalise_database_url
+from app import dburl
 from app.db import Database
 from tests.support.databases import migrate
 from tests.support.factories import make_certificate
@@ -72,7 +72,7 @@ async def test_verify_page_in_a_real_browser(server: tuple[str, str]) -> None:
     from playwright.async_api import async_playwright
 
     base, url = server
-    db = Database(normalise_database_url(url), pool_size=1)
+    db = Database(dburl.sqlalchemy_url(url), pool_size=1)
     try:
         await make_certificate(
             db,

@@ -11,6 +11,7 @@ import asyncpg
 from alembic import command
 from sqlalchemy import text
 
+from app import dburl
 from app.db import Database
 from app.models import Base
 from app.schema_version import alembic_config
@@ -28,12 +29,8 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _asyncpg_dsn(url: str) -> str:
-    return "postgresql" + url[url.index(":") :] if "+" in url.split(":", 1)[0] else url
-
-
 async def _admin(server_url: str, sql: str) -> None:
-    conn = await asyncpg.connect(_asyncpg_dsn(server_url), timeout=5)
+    conn = await asyncpg.connect(dburl.asyncpg_dsn(server_url), timeout=5)
     try:
         await conn.execute(sql)
     finally:
@@ -73,9 +70,7 @@ class Backend:
 
     @classmethod
     def open(cls, name: str, url: str) -> Backend:
-        from app.config import normalise_database_url
-
-        return cls(name, url, Database(normalise_database_url(url), pool_size=5))
+        return cls(name, url, Database(dburl.sqlalchemy_url(url), pool_size=5))
 
 
 async def reset_database(db: Database) -> None:
