@@ -26,6 +26,7 @@ from app.config import RateLimit, Settings
 from app.db import Database
 from app.main import close_public, create_app
 from tests.support.api import Api
+from tests.support.contract import Recorder
 from tests.support.databases import (
     Backend,
     create_postgres_database,
@@ -115,11 +116,56 @@ async def app(db: Database, settings: Settings, clock: FixedClock) -> AsyncItera
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    """A client of the application whose every response is judged against the served
+    OpenAPI document (tests/support/contract.py): the test fails on an undocumented status,
+    a body that does not match its schema, or a problem code the route does not declare."""
+    recorder = Recorder(app)
+    transport = httpx.ASGITransport(app=recorder, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
+    assert not recorder.violations, "responses that break the OpenAPI document:\n" + "\n".join(
+        recorder.violations
+    )
 
 
 @pytest.fixture
 async def api(app: FastAPI, client: httpx.AsyncClient, clock: FixedClock, db: Database) -> Api:
     return Api(app=app, client=client, clock=clock, db=db)
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    """The run collects every test (``make test``): no paths, keywords or markers given."""
+    return (
+        config.args_source is pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.keyword
+        and not config.option.markexpr
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A route declares only problems it answers: after a whole, green run, a declared code
+    that no test provoked fails it (tests/support/contract.py)."""
+    from tests.support import contract
+
+    if exitstatus == pytest.ExitCode.OK and _whole_suite(session.config) and contract.unprovoked():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a run: the codes operations declare that no test provoked."""
+    from tests.support import contract
+
+    if contract.SESSION:
+        missing = contract.unprovoked()
+        whole = _whole_suite(terminalreporter.config)
+        verdict = (
+            "FAILED: declare only what a route answers, or provoke it in a test"
+            if whole
+            else "(not all tests ran)"
+        )
+        if missing:
+            terminalreporter.write_sep(
+                "-", f"declared problem codes no test provoked: {len(missing)} {verdict}"
+            )
+            for line in missing:
+                terminalreporter.write_line(line)

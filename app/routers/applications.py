@@ -90,10 +90,7 @@ async def get_application(
     operation_id="accept_application",
     summary="Accept (contract signed); blocking findings refuse it",
     responses=problems(
-        APPLICATION_NOT_FOUND,
-        APPLICATION_INVALID_TRANSITION,
-        APPLICATION_NOT_ELIGIBLE,
-        ORGANISATION_NOT_FOUND,
+        APPLICATION_NOT_FOUND, APPLICATION_INVALID_TRANSITION, APPLICATION_NOT_ELIGIBLE
     ),
 )
 async def accept_application(

@@ -109,7 +109,7 @@ async def get_audit(audit_id: IdPath, ctx: Readers, response: Response) -> Audit
     "/{audit_id}/stage1",
     operation_id="record_stage1",
     summary="Record the document review (lead auditor)",
-    responses=problems(*LEAD, AUDIT_INVALID_TRANSITION, APPLICATION_INVALID_TRANSITION),
+    responses=problems(*LEAD, AUDIT_INVALID_TRANSITION),
 )
 async def record_stage1(
     audit_id: IdPath,
@@ -204,7 +204,12 @@ async def list_corrective_actions(
     "/{audit_id}/corrective-actions/{action_id}/close",
     operation_id="close_corrective_action",
     summary="Close a corrective action with evidence (staff or the lead auditor)",
-    responses=problems(*LEAD, CORRECTIVE_ACTION_NOT_FOUND, CORRECTIVE_ACTION_INVALID_TRANSITION),
+    responses=problems(
+        AUDIT_NOT_FOUND,
+        AUDIT_NOT_LEAD_AUDITOR,
+        CORRECTIVE_ACTION_NOT_FOUND,
+        CORRECTIVE_ACTION_INVALID_TRANSITION,
+    ),
 )
 async def close_corrective_action(
     audit_id: IdPath,
