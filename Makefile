@@ -1,7 +1,8 @@
 # starcert — the two commands of the README: `make run` and `make test`.
 # Everything is installed into .venv from uv.lock (exact versions CI tested); uv itself is
 # bootstrapped into .tools with the machine's python3, so a fresh machine needs only
-# Python 3.11+ and make.
+# Python 3.11+ and make. `make run` installs what serving needs; `make test` the rest (the
+# dev group: linters, type checker, test tools).
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -14,19 +15,27 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install run migrate test lint typecheck lockcheck browser wrk bench bench-quick bench-compare clean
+.PHONY: install install-serve run migrate test lint typecheck lockcheck docs browser wrk bench bench-quick bench-compare clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# serving: the project's own dependencies only (--inexact keeps dev tools already there)
+$(VENV)/.served: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --no-dev --inexact --python $(PYTHON)
+	@touch $@
+
+# everything: serving and the dev group
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --python $(PYTHON)
-	@touch $@
+	@touch $@ $(VENV)/.served
+
+install-serve: $(VENV)/.served
 
 install: $(VENV)/.synced
 
-migrate: install
+migrate: install-serve
 	$(BIN)/starcert migrate
 
 run: migrate
@@ -41,6 +50,10 @@ typecheck: install
 
 lockcheck: $(UV)
 	$(UV) lock --check
+
+# rewrite the parts of docs/ generated from the code (the problem and settings tables)
+docs: install-serve
+	$(BIN)/python -m app.docs
 
 # The browser test drives Debian's Chromium (with a CJK font, so the page can be read in the
 # screenshot). Installed here when absent and we are root; otherwise the test says why it

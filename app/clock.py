@@ -1,4 +1,4 @@
-"""The one source of "now" and "today" (domain.md §7).
+"""The one source of "now" and "today" (docs/domain.md §6).
 
 Every date of a state change comes from here, never from the client. ``today()`` is the
 calendar date in the certification body's time zone. Tests replace the clock with a

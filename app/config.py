@@ -1,8 +1,8 @@
-"""Settings: every ``STARCERT_*`` variable of api.md, typed, with its default.
+"""Settings: every ``STARCERT_*`` variable, typed, with its default.
 
 A bad value fails at start-up with one line naming the variable (see ``describe_error``).
-Settings for features built later (uploads, S3, signing, webhooks) are declared now so that
-configuration is stable; each is used by the feature that needs it.
+Each setting's description is the one place that says what it does: the settings table of
+docs/operations.md is generated from them (``python -m app.docs``).
 """
 
 from __future__ import annotations
@@ -42,34 +42,98 @@ class RateLimit:
             raise ValueError("expected '<count>/<second|minute|hour|day>', e.g. '120/minute'")
         return cls(int(match.group(1)), _PERIOD_SECONDS[match.group(2)])
 
+    def __str__(self) -> str:
+        unit = next(u for u, s in _PERIOD_SECONDS.items() if s == self.period_seconds)
+        return f"{self.limit}/{unit}"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
-    database_url: str = "sqlite:///./starcert.db"
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    bootstrap_admin_token: SecretStr | None = Field(default=None, min_length=16)
-    certificate_prefix: str = Field(default="ASC", pattern=r"^[A-Z][A-Z0-9]{1,9}$")
-    issuer_name: str = Field(
-        default="starcert 认证中心 / starcert Certification Centre", min_length=1
+    database_url: str = Field(
+        default="sqlite:///./starcert.db",
+        description="The database: `sqlite:///<file>` or `postgresql://user@host:port/db`; "
+        "starcert picks its own drivers.",
     )
-    public_rate_limit: Annotated[RateLimit, NoDecode] = RateLimit(120, 60)
-    public_base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://\S+$")
-    timezone: str = "Asia/Shanghai"
-    surveillance_grace_days: int = Field(default=30, ge=0, le=3650)
-    max_suspension_days: int = Field(default=180, ge=1, le=3650)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    # Declared for the features that come later (dossier uploads, webhooks, credentials).
-    max_upload_mb: int = Field(default=20, ge=1, le=1024)
-    storage_dir: Path = Path("./data/documents")
-    s3_url: str | None = None
-    redis_url: str | None = None
-    signing_key_file: Path = Path("./data/signing-key.jwk")
-    webhooks_allow_private: bool = False
-    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
-    # starcert's own operational settings.
-    db_pool_size: int = Field(default=10, ge=1, le=200)
+    host: str = Field(default="127.0.0.1", description="The address `starcert serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="The port `starcert serve` binds.")
+    bootstrap_admin_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="At start-up, when no administrator exists, create one owning this token "
+        "(16 characters or more).",
+    )
+    certificate_prefix: str = Field(
+        default="ASC",
+        pattern=r"^[A-Z][A-Z0-9]{1,9}$",
+        description="The prefix of certificate numbers: a capital letter, then 1 to 9 "
+        "capitals or digits.",
+    )
+    issuer_name: str = Field(
+        default="starcert 认证中心 / starcert Certification Centre",
+        min_length=1,
+        description="The issuer named on public records and the verification pages.",
+    )
+    public_rate_limit: Annotated[RateLimit, NoDecode] = Field(
+        default=RateLimit(120, 60),
+        description="Requests per client address on the public surface and the pages: "
+        "`<count>/<second|minute|hour|day>`.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://\S+$",
+        description="The service's public base URL (trailing slash removed).",
+    )
+    timezone: str = Field(
+        default="Asia/Shanghai",
+        description='The IANA time zone of certificates\' calendar dates and of "today".',
+    )
+    surveillance_grace_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description="Days past a surveillance's due date before housekeeping suspends.",
+    )
+    max_suspension_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description="Days of suspension before housekeeping withdraws the certificate.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="A Redis URL: every API process then counts the public rate limit in one "
+        "shared budget (in-process counts when unset).",
+    )
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated addresses or networks of proxies whose "
+        "`X-Forwarded-For` is believed.",
+    )
+    db_pool_size: int = Field(
+        default=10, ge=1, le=200, description="The size of each database connection pool."
+    )
+    # Declared for the features of later versions, so that a configuration written today
+    # keeps working; each is used by the feature that needs it.
+    max_upload_mb: int = Field(
+        default=20, ge=1, le=1024, description="Reserved: the largest dossier upload, in MiB."
+    )
+    storage_dir: Path = Field(
+        default=Path("./data/documents"), description="Reserved: the dossier file store."
+    )
+    s3_url: str | None = Field(
+        default=None, description="Reserved: an S3-compatible store for dossier files."
+    )
+    signing_key_file: Path = Field(
+        default=Path("./data/signing-key.jwk"), description="Reserved: the issuer's signing key."
+    )
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Reserved: whether webhook URLs may resolve to private networks.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -1,6 +1,6 @@
 """Engine, sessions and raw driver connections, one code path for SQLite and PostgreSQL.
 
-The service is async end to end (performance.md: on two cores the sync engine in the thread
+The service is async end to end (docs/performance.md: on two cores the sync engine in the thread
 pool was the slowest stack). SQLAlchemy's async ORM serves every write and the staff API;
 the hot public read paths use the driver's own pool (``app.public.queries``).
 

@@ -59,7 +59,7 @@ def authorize(*roles: Role) -> Callable[..., Awaitable[Context]]:
     """A dependency that authenticates the caller and requires one of ``roles``.
 
     No roles means any authenticated user. ``admin`` is never implied: a route that admins
-    may use names it (duties stay separate, api.md Auth).
+    may use names it (duties stay separate: docs/api.md, Authentication and roles).
     """
     allowed = frozenset(roles)
 

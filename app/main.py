@@ -115,7 +115,7 @@ def create_app(
     app.state.public = public
     app.state.limiter = limiter
     app.state.html_errors = pages.render_error
-    logging.getLogger("starcert").setLevel(settings.log_level)
+    _configure_logging(settings.log_level)
 
     problems.install(app)
     # the public surface first: routing tries routes in order, and these are the hot ones
@@ -144,6 +144,17 @@ def create_app(
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     openapi.install(app)
     return app
+
+
+def _configure_logging(level: str) -> None:
+    """starcert's log lines go to standard error, one line each, at the configured level —
+    unless the process configured logging itself (a test run, an embedding application)."""
+    logger = logging.getLogger("starcert")
+    logger.setLevel(level)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)
 
 
 async def close_public(app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""The search terms: one of every class of performance.md, picked from the loaded names."""
+"""The search terms: one of every class of docs/performance.md, picked from the loaded names."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ EVERYWHERE = {"有限", "限公", "公司", "有限公", "限公司", "有限公
 
 
 def choose_terms(register: Register) -> list[tuple[str, str, int]]:
-    """Search terms of every class of performance.md, picked from the loaded names by their
+    """Search terms of every class of docs/performance.md, picked from the loaded names by their
     frequency (counted in a sample, then exactly on the whole table): (class, term, matches)."""
     step = max(1, register.certificates // 20_000)  # an even, repeatable sample of 20,000
     sql = f"SELECT search_key FROM certificates WHERE id % {step} = 0"

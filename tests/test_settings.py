@@ -1,4 +1,5 @@
-"""Settings: defaults of api.md, and one clear line for a bad value at start-up."""
+"""Settings: their defaults (docs/operations.md, Settings), and one clear line for a bad
+value at start-up."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ BRAND_CHARS = {
 FAMOUS = ("华为", "格力", "美的", "海尔", "小米", "联想", "长虹", "创维", "海信", "奥克斯",
           "志高", "方太", "老板", "苏泊尔", "九阳", "美菱", "澳柯玛", "万和", "万家乐", "格兰仕")  # fmt: skip
 
-# (Chinese, English, weight): 科技 is on about a quarter of all names (performance.md's
+# (Chinese, English, weight): 科技 is on about a quarter of all names (docs/performance.md's
 # "very common word"), a handful more are common, the rest form a tail.
 INDUSTRIES = (
     ("科技", "Technology", 250), ("电子", "Electronics", 70), ("电器", "Electric Appliances", 70),

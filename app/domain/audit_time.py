@@ -1,4 +1,4 @@
-"""Audit time in person-days (domain.md §5), from the bands of ``policy.PERSON_DAY_BANDS``."""
+"""Audit time in person-days (docs/domain.md §3), from the bands of ``policy.PERSON_DAY_BANDS``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Certificate dates (domain.md §7): validity, surveillance schedule, recertification.
+"""Certificate dates (docs/domain.md §6): validity, surveillance schedule, recertification.
 
 Every date is a calendar date in the body's time zone; the caller supplies it.
 ``recertification_due`` is set from the start of a cycle to ``expires_on``: the

@@ -1,4 +1,4 @@
-"""The certification decision (domain.md §6; ISO/IEC 17065 7.6).
+"""The certification decision (docs/domain.md §8; ISO/IEC 17065 7.6).
 
 Checks run in this order, the first failure wins:
 

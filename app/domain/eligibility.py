@@ -1,4 +1,4 @@
-"""Eligibility of an application and validation of its counts (domain.md §4)."""
+"""Eligibility of an application and validation of its counts (docs/domain.md §2)."""
 
 from __future__ import annotations
 

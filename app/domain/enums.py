@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 
 class EnterpriseType(StrEnum):
-    """The two enterprise types of the standard (domain.md §1)."""
+    """The two enterprise types of the standard (docs/domain.md §1)."""
 
     PRODUCTION = "production"
     SALES_SERVICE = "sales_service"
@@ -20,7 +20,7 @@ ENTERPRISE_TYPE_NAMES_ZH: Mapping[EnterpriseType, str] = MappingProxyType(
 
 
 class Grade(StrEnum):
-    """The grade of a score sheet or certificate, lowest first (domain.md §3)."""
+    """The grade of a score sheet or certificate, lowest first (docs/domain.md §1.7)."""
 
     FAIL = "fail"
     COMPLIANT = "compliant"
@@ -59,7 +59,7 @@ def grade_rank(grade: Grade) -> int:
 
 
 class Role(StrEnum):
-    """Roles a user may hold (api.md, Auth); several per user."""
+    """Roles a user may hold (docs/api.md, Authentication and roles); several per user."""
 
     ADMIN = "admin"
     STAFF = "staff"
@@ -69,7 +69,7 @@ class Role(StrEnum):
 
 
 class ApplicationStatus(StrEnum):
-    """Status of an application for certification (api.md, Applications)."""
+    """Status of an application for certification (docs/domain.md §7.1)."""
 
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
@@ -81,7 +81,7 @@ class ApplicationStatus(StrEnum):
 
 
 class AuditKind(StrEnum):
-    """Kind of audit: initial, yearly surveillance or recertification (domain.md §5, §7)."""
+    """Kind of audit: initial, yearly surveillance or recertification (docs/domain.md §3, §6)."""
 
     INITIAL = "initial"
     SURVEILLANCE = "surveillance"
@@ -89,7 +89,7 @@ class AuditKind(StrEnum):
 
 
 class AuditStatus(StrEnum):
-    """Status of an audit (api.md, Audits and scoring)."""
+    """Status of an audit (docs/domain.md §7.2)."""
 
     PLANNED = "planned"
     STAGE1_PASSED = "stage1_passed"
@@ -100,7 +100,7 @@ class AuditStatus(StrEnum):
 
 
 class CertificateStatus(StrEnum):
-    """Status of a certificate, in CNCA wording (domain.md §7)."""
+    """Status of a certificate, in CNCA wording (docs/domain.md §7.3)."""
 
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -123,7 +123,7 @@ CERTIFICATE_STATUS_NAMES_ZH: Mapping[CertificateStatus, str] = MappingProxyType(
 
 
 class DecisionOutcome(StrEnum):
-    """Outcome of a certification decision (domain.md §6)."""
+    """Outcome of a certification decision (docs/domain.md §8)."""
 
     GRANT = "grant"
     REFUSE = "refuse"
@@ -137,7 +137,7 @@ class CorrectiveActionStatus(StrEnum):
 
 
 class SpecialDeductionCategory(StrEnum):
-    """The four categories of special deductions (特别扣分项, domain.md §2)."""
+    """The four categories of special deductions (特别扣分项, docs/domain.md §1.5)."""
 
     LEGAL = "legal"
     SERVICE_RULES = "service_rules"
@@ -146,7 +146,7 @@ class SpecialDeductionCategory(StrEnum):
 
 
 class DocumentCode(StrEnum):
-    """Codes of the documents of an applicant's dossier (domain.md §4)."""
+    """Codes of the documents of an applicant's dossier (docs/domain.md §2.1)."""
 
     BUSINESS_LICENCE = "business_licence"
     PRODUCT_SERVICE_DESCRIPTION = "product_service_description"
@@ -185,7 +185,7 @@ DOCUMENT_NAMES_ZH: Mapping[DocumentCode, str] = MappingProxyType(
 
 
 class FindingSeverity(StrEnum):
-    """Blocking findings prevent accepting an application; warnings do not (domain.md §4)."""
+    """Blocking findings prevent accepting an application; warnings do not (docs/domain.md §2.2)."""
 
     BLOCKING = "blocking"
     WARNING = "warning"

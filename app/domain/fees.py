@@ -1,4 +1,4 @@
-"""The quote of an application: person-days and fees in whole yuan (domain.md §5)."""
+"""The quote of an application: person-days and fees in whole yuan (docs/domain.md §3)."""
 
 from __future__ import annotations
 

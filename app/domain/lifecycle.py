@@ -53,7 +53,7 @@ class CertificateAction(StrEnum):
 
 
 _AS, _AA = ApplicationStatus, ApplicationAction
-# api.md, Applications: submitted → accepted → in_audit → certified | refused; in_audit →
+# docs/domain.md §7.1: submitted → accepted → in_audit → certified | refused; in_audit →
 # accepted (stage 1 failed); submitted | accepted → rejected; any non-final → withdrawn.
 APPLICATION_TRANSITIONS: Mapping[tuple[ApplicationStatus, ApplicationAction], ApplicationStatus] = (
     MappingProxyType(
@@ -81,7 +81,7 @@ _SCORING_STEPS = {
 }
 # Initial and recertification audits start with the document review (stage 1). A failed
 # stage 1 ends the audit for both kinds: a recertification's certificate stays as it is
-# and a new recertification audit may be planned while it is live (api.md says this of
+# and a new recertification audit may be planned while it is live (the contract says this of
 # initial audits only; ending is the one outcome that needs no special case).
 _WITH_STAGE1 = MappingProxyType(
     {

@@ -1,7 +1,7 @@
-"""Certificate and application numbers (domain.md §7): ``ASC-2026-000042``, ``SQ-2026-000123``.
+"""Certificate and application numbers (docs/domain.md §5): ``ASC-2026-000042``, ``SQ-2026-000123``.
 
 ``format_*`` and ``parse_*`` are exact inverses on valid numbers; ``normalise_*`` is the
-forgiving reading used where people type numbers (public lookup, api.md: case and
+forgiving reading used where people type numbers (public lookup, docs/api.md: case and
 surrounding spaces are forgiven) and returns the canonical form or None.
 """
 

@@ -1,8 +1,8 @@
 """starcert's own policy: every number that the body chose rather than the standard fixed.
 
-domain.md (preamble) asks that policies be data kept in one module, versioned and reviewed
+Policies are data kept in one module, versioned and reviewed
 like code, so a certification body can change them without touching logic. The rubric's
-point split inside each category is policy too (domain.md §1) but lives with the rubric data
+point split inside each category is policy too (docs/domain.md §1) but lives with the rubric data
 in ``rubric.py``, where its sums are checked.
 """
 
@@ -14,7 +14,7 @@ from decimal import Decimal
 
 @dataclass(frozen=True, slots=True)
 class FeeSchedule:
-    """Fees in whole yuan (domain.md §5)."""
+    """Fees in whole yuan (docs/domain.md §3)."""
 
     application_fee_cny: int  # per application
     registration_fee_cny: int  # per certificate issued, certificate included
@@ -38,7 +38,7 @@ class PersonDayBand:
     days: Decimal
 
 
-# Initial audit person-days by employee count (domain.md §5; bands follow IAF MD 5).
+# Initial audit person-days by employee count (docs/domain.md §3; bands follow IAF MD 5).
 PERSON_DAY_BANDS: tuple[PersonDayBand, ...] = tuple(
     PersonDayBand(max_employees, Decimal(days))
     for max_employees, days in (

@@ -1,6 +1,6 @@
 """The scoring rubric ``gbt27922-2011`` for both enterprise types, as versioned data.
 
-domain.md §1: the standard fixes categories, sections and indicators; the split of points
+docs/domain.md §1: the standard fixes categories, sections and indicators; the split of points
 inside a category is starcert's default weighting. A later edition of the standard is a new
 rubric id, never an edit of this one: score sheets record the rubric id they were scored
 against. Every section and rubric checks its own sums when built, so a data slip fails at

@@ -1,4 +1,4 @@
-"""Scoring a score sheet against a rubric (domain.md §2, §3), in exact decimals.
+"""Scoring a score sheet against a rubric (docs/domain.md §1), in exact decimals.
 
 Errors are checked in a fixed order and each check names every offender at once, so a
 caller fixes a sheet in as few round trips as possible:

@@ -1,4 +1,4 @@
-"""The unified social credit code 统一社会信用代码 (GB 32100-2015; domain.md §8)."""
+"""The unified social credit code 统一社会信用代码 (GB 32100-2015; docs/domain.md §4)."""
 
 from __future__ import annotations
 

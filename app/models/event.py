@@ -13,7 +13,7 @@ EventId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Event(Base):
-    """One state change, hash-chained to the one before it (api.md, Trust and integration).
+    """One state change, hash-chained to the one before it (docs/api.md, The event log).
 
     ``id`` is assigned from ``EventChain`` under its lock, so ids are gapless and in chain order.
     """

@@ -3,7 +3,7 @@
 They run on the driver's own pool (asyncpg; aiosqlite connections for SQLite), never through
 the ORM. Each statement is fixed text with parameters; the search strategy that picks one
 lives in ``app.public.service`` and never leaves the choice to the planner's estimate of a
-``LIKE`` (performance.md: it misjudges them by orders of magnitude).
+``LIKE``: it misjudges them by orders of magnitude (docs/performance.md, Name search).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rate limits of the public surface, per client address (api.md, Public verification).
+"""Rate limits of the public surface, per client address (docs/api.md, The public surface).
 
 Fixed windows: ``STARCERT_PUBLIC_RATE_LIMIT`` requests per period and address. In-process by
 default; with ``STARCERT_REDIS_URL`` every API process counts in Redis, so they share one
@@ -114,7 +114,7 @@ class Limiter:
 
 def client_address(scope: Scope, trusted: Sequence[Network]) -> str:
     """The socket peer; behind a trusted proxy, the right-most X-Forwarded-For address that
-    is not itself a trusted proxy (api.md)."""
+    is not itself a trusted proxy."""
     client = scope.get("client")
     peer = str(client[0]) if client else "unknown"
     if not trusted or not _is_trusted(peer, trusted):

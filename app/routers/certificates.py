@@ -30,7 +30,7 @@ router = APIRouter(
 Readers = Annotated[
     Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.INTEGRATOR, Role.ADMIN))
 ]
-# api.md, Certificates (staff, committee; integrator may read): both may move a
+# docs/api.md, Authentication and roles (staff, committee; integrator may read): both may move a
 # certificate's status; an admin without either role takes no certification step.
 Movers = Annotated[Context, Depends(authorize(Role.STAFF, Role.COMMITTEE))]
 

@@ -1,6 +1,6 @@
 """Shared schema building blocks: strict input, exact numbers, bounded text, pages.
 
-Input is strict (api.md Conventions): a value of the wrong JSON type and an unknown field are
+Input is strict (docs/api.md, Input): a value of the wrong JSON type and an unknown field are
 422, never coerced. JSON numbers arrive as ``Decimal`` (see ``app.http.DecimalJSONRoute``), so
 ``7.15`` can be refused exactly instead of being rounded by a float on the way in.
 """

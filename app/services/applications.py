@@ -1,4 +1,4 @@
-"""Applications (api.md, Applications): eligibility, quote, number, state machine."""
+"""Applications (docs/domain.md §2, §7): eligibility, quote, number, state machine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Audits (api.md, Audits and scoring): planning, stage 1, completion, who may see them."""
+"""Audits (docs/domain.md §7): planning, stage 1, completion, who may see them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Corrective actions opened by special deductions (api.md, Audits and scoring)."""
+"""Corrective actions opened by special deductions (docs/domain.md §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Committee decisions and what they do to applications and certificates (domain.md §6–7)."""
+"""Committee decisions and what they do to applications and certificates (docs/domain.md §8)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ async def _initial(
         ApplicationStatus(application.status), ApplicationAction.CERTIFY
     )
     # checked at acceptance, and again now: two applications of one organisation and type
-    # may both have been accepted, and only one certificate may be live (domain.md §4)
+    # may both have been accepted, and only one certificate may be live (docs/domain.md §2)
     if await applications.holds_live_certificate(
         ctx, application.organisation_id, application.enterprise_type
     ):
@@ -135,9 +135,9 @@ async def _surveillance(
     ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
 ) -> Certificate:
     """Grant: grade and final score set (up or down), reinstated if suspended; refuse:
-    suspended. Either way the surveillance is recorded and the schedule advances (api.md,
-    decision) — unless a refusal finds the certificate no longer live (withdrawn, cancelled,
-    expired, superseded meanwhile): then it is left as it is."""
+    suspended. Either way the surveillance is recorded and the schedule advances
+    (docs/domain.md §8) — unless a refusal finds the certificate no longer live (withdrawn,
+    cancelled, expired, superseded meanwhile): then it is left as it is."""
     certificate = await _audited_certificate(ctx, audit, renewing=False, granting=grade is not None)
     if not lifecycle.is_live(certificates.effective_status(ctx, certificate)):
         return certificate
@@ -159,7 +159,7 @@ async def _surveillance(
         certificates.move(ctx, certificate, CertificateAction.SUSPEND, reason=reason)
     certificate.surveillances_done += 1
     certificate.last_surveillance_on = today
-    certificate.employee_count = audit.employee_count  # the last count known (api.md, audits)
+    certificate.employee_count = audit.employee_count  # the last count known (docs/domain.md §3)
     certificate.next_surveillance_due, certificate.recertification_due = dates.after_surveillance(
         certificate.valid_from, certificate.expires_on, certificate.surveillances_done
     )

@@ -1,4 +1,4 @@
-"""Housekeeping (domain.md §7 policy): record expiries, suspend overdue surveillance, withdraw
+"""Housekeeping (docs/domain.md §9): record expiries, suspend overdue surveillance, withdraw
 long suspensions. Idempotent, and safe when several hosts run it at the same minute.
 
 Candidates are read in batches by id, each batch locked with ``FOR UPDATE SKIP LOCKED`` (on

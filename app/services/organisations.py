@@ -1,4 +1,4 @@
-"""Organisations (api.md, Organisations)."""
+"""Organisations: the enterprises that apply, each with a unique USCC (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The certificate register in the national-database reporting layout (domain.md §9).
+"""The certificate register in the national-database reporting layout (docs/domain.md §10).
 
 Streamed: rows are read through a server-side cursor in partitions and written out as they
 come, so a million rows take no more memory than a thousand.

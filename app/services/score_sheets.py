@@ -1,4 +1,4 @@
-"""Score sheets: immutable numbered revisions of an audit's scoring (api.md, Audits)."""
+"""Score sheets: immutable numbered revisions of an audit's scoring (docs/domain.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Users, roles and API keys (api.md, Users and keys)."""
+"""Users, roles and API keys (docs/api.md, Authentication and roles)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 PostgreSQL: a GIN over the array of the key's character bigrams (``starcert_bigrams``) for
 2-character terms, which pg_trgm cannot serve, and a pg_trgm GIN for longer ones; a query
-uses one of them, never both (performance.md). SQLite: the same choice between two FTS5
+uses one of them, never both (docs/performance.md). SQLite: the same choice between two FTS5
 trigram tables (contentless, no positions, filled by the service): one over the key as it is,
 one over the key with every character doubled, where a term "ab" becomes the pattern "abb",
 as selective as a bigram; and a covering index for the walk in public order.

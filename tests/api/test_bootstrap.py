@@ -22,12 +22,20 @@ from tests.support.inspect import events
 TOKEN = "bootstrap-token-for-tests-0123456789"
 
 
-async def test_bootstrap_admin_is_created_once(api: Api) -> None:
+async def test_bootstrap_admin_is_created_once(api: Api, caplog: pytest.LogCaptureFixture) -> None:
     settings = api.app.state.settings.model_copy(update={"bootstrap_admin_token": SecretStr(TOKEN)})
+    lines = []
     for _ in range(2):  # a second start (or a second process) changes nothing
         app = create_app(settings, clock=api.clock, db=api.db)
-        async with app.router.lifespan_context(app):
-            pass
+        caplog.clear()
+        with caplog.at_level("INFO", logger="starcert.bootstrap"):
+            async with app.router.lifespan_context(app):
+                pass
+        lines.append([r.getMessage() for r in caplog.records if r.name == "starcert.bootstrap"])
+    # start-up says what it did, in one line each time
+    assert len(lines[0]) == 1 and lines[0][0].startswith("created administrator")
+    assert len(lines[1]) == 1 and "exists already" in lines[1][0]
+    assert TOKEN not in lines[0][0] + lines[1][0]
     me = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {TOKEN}"})
     assert me.status_code == 200, me.text
     assert me.json()["roles"] == ["admin"]
@@ -38,12 +46,20 @@ async def test_bootstrap_admin_is_created_once(api: Api) -> None:
     assert keys[0]["data"]["prefix"] == "bootstrap"
 
 
-async def test_no_bootstrap_when_an_admin_exists(api: Api) -> None:
-    await api.actor("admin")
+async def test_no_bootstrap_when_an_admin_exists(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = await api.actor("admin")
     settings = api.app.state.settings.model_copy(update={"bootstrap_admin_token": SecretStr(TOKEN)})
     app = create_app(settings, clock=api.clock, db=api.db)
-    async with app.router.lifespan_context(app):
-        pass
+    with caplog.at_level("INFO", logger="starcert.bootstrap"):
+        async with app.router.lifespan_context(app):
+            pass
+    [line] = [r for r in caplog.records if r.name == "starcert.bootstrap"]
+    assert line.levelname == "WARNING"
+    assert line.getMessage().startswith(
+        f"STARCERT_BOOTSTRAP_ADMIN_TOKEN ignored: an administrator exists (user {admin.id})"
+    )
     bad = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {TOKEN}"})
     assert_problem(bad, 401, "auth.unauthenticated")
 

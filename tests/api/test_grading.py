@@ -1,4 +1,4 @@
-"""The grading rules of domain.md §3 through the API: each threshold on both sides, with
+"""The grading rules of docs/domain.md §1.7 through the API: each threshold on both sides, with
 and without special deductions, the five-deduction rule, exclusions with half-up rounding and
 the special bonus capped at 100. Each row is one revision of the same audit's score sheet."""
 

@@ -1,4 +1,4 @@
-"""A certificate's years (domain.md §6–7, §9): surveillance up and down, suspension and
+"""A certificate's years (docs/domain.md §6, §8, §9): surveillance up and down, suspension and
 reinstatement, recertification inside and outside the window, housekeeping, withdrawal."""
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ async def test_recertification_outside_the_window_restarts_the_cycle(api: Api) -
 
 
 async def test_recertification_window_and_29_february(api: Api) -> None:
-    """domain.md §7: old expires 2028-02-29, recertified 2027-12-10 → valid_from 2028-03-01,
+    """docs/domain.md §6.4: old expires 2028-02-29, recertified 2027-12-10 → valid_from 2028-03-01,
     expires 2031-02-28, first surveillance due 2029-02-28."""
     story = Story(api, await Cast.hire(api))
     api.clock.set_today(date(2025, 3, 1))

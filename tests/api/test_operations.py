@@ -1,4 +1,5 @@
-"""Operations (api.md): health, readiness, metrics, and the error contract of every status."""
+"""Operations (docs/operations.md, Health, readiness and metrics): health, readiness,
+metrics, and the error contract of every status."""
 
 from __future__ import annotations
 

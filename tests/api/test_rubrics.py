@@ -1,4 +1,4 @@
-"""GET /api/v1/rubrics…: exactly the data of domain.md §1–§3, for any authenticated role."""
+"""GET /api/v1/rubrics…: exactly the data of docs/domain.md §1, for any authenticated role."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from app.domain.enums import Role
 from tests.support.api import Api, assert_problem
 
-# domain.md §1, transcribed independently of app.domain: (section, name, category, points,
+# docs/domain.md §1, transcribed independently of app.domain: (section, name, category, points,
 # [(indicator, name, points, excludable)]).
 COMMON_HEAD = [
     (

@@ -1,4 +1,4 @@
-"""Users, roles and API keys (api.md, Users and keys), through HTTP."""
+"""Users, roles and API keys (docs/api.md, Authentication and roles), through HTTP."""
 
 from __future__ import annotations
 

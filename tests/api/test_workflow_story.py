@@ -1,5 +1,5 @@
 """The whole story through HTTP: organisation → application → audit → sheet → decision →
-certificate, asserting every status, grade, score, date and number (api.md, domain.md)."""
+certificate, asserting every status, grade, score, date and number (docs/api.md, docs/domain.md)."""
 
 from __future__ import annotations
 

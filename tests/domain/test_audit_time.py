@@ -1,4 +1,4 @@
-"""Person-days of domain.md §5: every band at both edges, the open band, surveillance."""
+"""Person-days of docs/domain.md §3.1: every band at both edges, the open band, surveillance."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Certificate dates of domain.md §7, with its two worked examples."""
+"""Certificate dates of docs/domain.md §6, with its two worked examples."""
 
 from __future__ import annotations
 

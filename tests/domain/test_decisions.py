@@ -1,4 +1,4 @@
-"""The certification decision of domain.md §6 and the order of its checks."""
+"""The certification decision of docs/domain.md §8 and the order of its checks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Eligibility findings and application validation (domain.md §4)."""
+"""Eligibility findings and application validation (docs/domain.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fees and the quote of domain.md §5."""
+"""Fees and the quote of docs/domain.md §3."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Certificate and application numbers (domain.md §7, api.md)."""
+"""Certificate and application numbers (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rubric data is exactly domain.md §1's tables, and its sums hold."""
+"""The rubric data is exactly the tables of docs/domain.md §1, and its sums hold."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ BOTH = pytest.mark.parametrize(
     "rubric", [PRODUCTION, SALES_SERVICE], ids=lambda r: r.enterprise_type
 )
 
-# (indicator, section, category, points, excludable) — domain.md §1, row by row.
+# (indicator, section, category, points, excludable) — docs/domain.md §1, row by row.
 PRODUCTION_TABLE = [
     ("culture.philosophy", "culture", "service_system", 2, False),
     ("culture.commitment", "culture", "service_system", 3, False),

@@ -1,4 +1,4 @@
-"""Scoring of domain.md §3, and the order in which a bad sheet is refused."""
+"""Scoring of docs/domain.md §1.6, and the order in which a bad sheet is refused."""
 
 from __future__ import annotations
 

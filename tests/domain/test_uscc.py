@@ -1,4 +1,4 @@
-"""The unified social credit code of GB 32100-2015 (domain.md §8)."""
+"""The unified social credit code of GB 32100-2015 (docs/domain.md §4)."""
 
 from __future__ import annotations
 
