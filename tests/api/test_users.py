@@ -246,6 +246,7 @@ async def test_api_key_lifecycle(api: Api) -> None:
     bearer = {"Authorization": f"Bearer {key['token']}"}
     assert (await api.get("/api/v1/me", headers=bearer)).json()["id"] == staff.id
     listed = (await api.get(f"/api/v1/users/{staff.id}/api-keys", admin)).json()["items"]
+    assert sorted(k["label"] for k in listed) == ["ci", "test"]  # the actor's key and this one
     assert all("token" not in k for k in listed)
     assert key["token"] not in str(await snapshot(api.db))  # stored only as a hash
     [event] = await events(api.db, action="api_key.created", entity_id=str(key["id"]))
