@@ -89,15 +89,26 @@ async def test_search_matches_the_oracle(api: Api, corpus: list[dict[str, Any]],
     assert await search_all(api, name=term) == oracle(corpus, term)
 
 
+@pytest.mark.parametrize(
+    ("walk_cost", "walks_again"),
+    [(0.0, True), (None, False)],
+    ids=["walking-further-always-cheaper", "walking-further-never-weighed"],
+)
 async def test_both_strategies_give_the_same_answers(
-    api: Api, corpus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    api: Api,
+    corpus: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    subtests: pytest.Subtests,
+    walk_cost: float | None,
+    walks_again: bool,
 ) -> None:
+    """Walking further always cheaper is PostgreSQL's path; never weighed, SQLite's."""
     reader = api.app.state.public.reader
-    calls: list[int] = []
+    walks: list[tuple[int, int]] = []  # (the first walk's depth at the time, this walk's depth)
     walk = reader.walk
 
     async def counted_walk(*args: Any) -> Any:
-        calls.append(args[2])
+        walks.append((public_service.FIRST_WALK, args[2]))
         return await walk(*args)
 
     async def a_large_register() -> int:
@@ -105,6 +116,7 @@ async def test_both_strategies_give_the_same_answers(
 
     monkeypatch.setattr(reader, "walk", counted_walk)
     monkeypatch.setattr(reader, "estimated_rows", a_large_register)
+    monkeypatch.setattr(reader, "walk_cost", walk_cost)
     if isinstance(reader, PostgresReader):
         # statistics that call the suffixes and some Latin pairs common: the index is then
         # asked only for the rest (技有 of 科技有限公司, the window of "technology"), and
@@ -115,15 +127,13 @@ async def test_both_strategies_give_the_same_answers(
             return Statistics(1_000_000, common, time.monotonic())
 
         monkeypatch.setattr(reader, "_statistics", statistics)
-    # walking further always cheaper (PostgreSQL's path), or never (SQLite's)
-    for walk_cost in (0.0, None):
-        monkeypatch.setattr(reader, "walk_cost", walk_cost)
-        for depth in (1, 2, 4, 1000):  # walk too short (index answers), walked again, or enough
-            monkeypatch.setattr(public_service, "FIRST_WALK", depth)
-            for term in ("科技", "有限公司", "co", "华为", "海尔", "科技有限公司", "technology"):
-                got = await search_all(api, limit=2, name=term)
-                assert got == oracle(corpus, term), (walk_cost, depth, term)
-    assert any(depth > 4 for depth in calls)  # the second walk ran
+    for depth in (1, 2, 4, 1000):  # walk too short (index answers), walked again, or enough
+        monkeypatch.setattr(public_service, "FIRST_WALK", depth)
+        for term in ("科技", "有限公司", "co", "华为", "海尔", "科技有限公司", "technology"):
+            with subtests.test(first_walk=depth, term=term):
+                assert await search_all(api, limit=2, name=term) == oracle(corpus, term)
+    second_walks = [(first, depth) for first, depth in walks if depth != first]
+    assert bool(second_walks) is walks_again, second_walks
 
 
 @settings(
@@ -139,7 +149,7 @@ async def test_any_substring_is_found_like_the_oracle(
     start = data.draw(st.integers(0, max(0, len(source) - 2)))
     length = data.draw(st.integers(2, 8))
     term = source[start : start + length]
-    assume(len(fold(term)) >= 2)  # shorter terms are refused: test_search_by_uscc_and_refusals
+    assume(len(fold(term)) >= 2)  # shorter terms are refused (422)
     assert await search_all(api, limit=4, name=term) == oracle(corpus, term)
 
 
@@ -163,12 +173,6 @@ async def test_search_by_uscc_and_refusals(api: Api, corpus: list[dict[str, Any]
     both = await api.get("/public/v1/certificates", params={"uscc": target["uscc"], "name": "美的"})
     assert both.json()["items"] == []
     assert_problem(await api.get("/public/v1/certificates"), 422, "request.validation")
-    for name in ("华", " a ", "x" * 101):
-        assert_problem(
-            await api.get("/public/v1/certificates", params={"name": name}),
-            422,
-            "request.validation",
-        )
     assert_problem(
         await api.get("/public/v1/certificates", params={"name": "科技", "cursor": "bad"}),
         422,
@@ -181,6 +185,12 @@ async def test_search_by_uscc_and_refusals(api: Api, corpus: list[dict[str, Any]
     )
     item = page["items"][0]
     assert "id" not in item and "organisation_id" not in item and "final_score" not in item
+
+
+@pytest.mark.parametrize("name", ["华", " a ", "x" * 101], ids=["one-han", "one-letter", "101"])
+async def test_a_name_too_short_or_too_long_is_422(api: Api, name: str) -> None:
+    response = await api.get("/public/v1/certificates", params={"name": name})
+    assert_problem(response, 422, "request.validation")
 
 
 async def test_search_matches_the_snapshot_not_the_renamed_organisation(api: Api) -> None:
