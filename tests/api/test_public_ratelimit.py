@@ -47,7 +47,9 @@ def _unused_address() -> str:
     return f"10.{n % 250}.{n // 250 % 250}.{n // 62_500 % 250 + 1}"
 
 
-async def test_budget_headers_and_429(api: Api, instance: AppFactory) -> None:
+async def test_budget_headers_and_429(
+    api: Api, instance: AppFactory, subtests: pytest.Subtests
+) -> None:
     await make_certificate(api.db, name="华为技术有限公司", number="ASC-2026-000001")
     async with instance(public_rate_limit=RateLimit(3, 60)) as client:
         remaining = []
@@ -75,10 +77,11 @@ async def test_budget_headers_and_429(api: Api, instance: AppFactory) -> None:
         assert page.headers["content-type"].startswith("text/html")
         assert "查询过于频繁" in page.text and page.headers["retry-after"]
 
-        for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
-            response = await client.get(path)
-            assert response.status_code == 200, path
-            assert "ratelimit-limit" not in response.headers
+        for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):  # not limited
+            with subtests.test(path=path):
+                response = await client.get(path)
+                assert response.status_code == 200, path
+                assert "ratelimit-limit" not in response.headers
         assert (await client.get("/api/v1/me")).status_code == 401  # not limited either
 
 
