@@ -35,6 +35,7 @@ from tests.support.databases import (
     postgres_server_url,
     reset_database,
 )
+from tests.support.sequences import restart_all
 
 REQUIRE_POSTGRES = os.environ.get("STARCERT_REQUIRE_POSTGRES") == "1"
 BACKENDS = ("sqlite", "postgresql")
@@ -43,6 +44,13 @@ BACKENDS = ("sqlite", "postgresql")
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _generated_data_starts_afresh() -> None:
+    """The factories' serials and random streams restart for every test, so the data a test
+    generates does not depend on which tests ran before it (tests/support/sequences.py)."""
+    restart_all()
 
 
 @pytest.fixture(scope="session")

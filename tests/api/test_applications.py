@@ -67,7 +67,7 @@ async def test_warnings_do_not_block(api: Api) -> None:
             {
                 "code": "documents.permits_absent",
                 "severity": "warning",
-                "message": created["eligibility"]["findings"][0]["message"],
+                "message": "no permits document: confirm that no licence is required by law",
             }
         ],
     }
@@ -148,7 +148,7 @@ async def test_numbers_follow_the_year_without_gaps(api: Api) -> None:
     assert numbers == ["SQ-2026-000001", "SQ-2026-000002", "SQ-2027-000001", "SQ-2027-000002"]
 
 
-async def test_state_machine(api: Api) -> None:
+async def test_state_machine(api: Api, subtests: pytest.Subtests) -> None:
     cast = await Cast.hire(api)
     story = Story(api, cast)
     org_id = await _org(api, story)
@@ -163,10 +163,11 @@ async def test_state_machine(api: Api) -> None:
     body = await story.ok("POST", f"{rejected}/reject", cast.staff, json={"reason": "材料不实"})
     assert (body["status"], body["status_reason"]) == ("rejected", "材料不实")
     for step, payload in (("accept", None), ("reject", {"reason": "x"}), ("withdraw", {})):
-        before = await snapshot(api.db)
-        response = await api.post(f"{rejected}/{step}", cast.staff, json=payload)
-        assert_problem(response, 409, "application.invalid_transition")
-        assert await snapshot(api.db) == before
+        with subtests.test(rejected_then=step):
+            before = await snapshot(api.db)
+            response = await api.post(f"{rejected}/{step}", cast.staff, json=payload)
+            assert_problem(response, 409, "application.invalid_transition")
+            assert await snapshot(api.db) == before
 
     withdrawn = await new()
     body = await story.ok("POST", f"{withdrawn}/withdraw", cast.staff)
@@ -203,7 +204,7 @@ async def test_state_machine(api: Api) -> None:
     assert actions.count("application.withdrawn") == 2
 
 
-async def test_list_and_roles(api: Api) -> None:
+async def test_list_and_roles(api: Api, subtests: pytest.Subtests) -> None:
     cast = await Cast.hire(api)
     story = Story(api, cast)
     org_a, org_b = await _org(api, story), await _org(api, story)
@@ -224,8 +225,13 @@ async def test_list_and_roles(api: Api) -> None:
         422,
         "request.validation",
     )
-    for actor in (cast.integrator, cast.committee, cast.lead):
-        assert_problem(await api.get("/api/v1/applications", actor), 403, "auth.forbidden")
+    for role, actor in (
+        ("integrator", cast.integrator),
+        ("committee", cast.committee),
+        ("auditor", cast.lead),
+    ):
+        with subtests.test(role=role):
+            assert_problem(await api.get("/api/v1/applications", actor), 403, "auth.forbidden")
     assert_problem(
         await api.post("/api/v1/applications", cast.admin, json=application_body(org_a)),
         403,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from app.domain.enums import Role
 from tests.support.api import Api, assert_problem
 from tests.support.inspect import snapshot
@@ -40,39 +42,50 @@ def _plan(cast: Cast, **over: Any) -> dict[str, Any]:
     } | over
 
 
-async def test_team_and_plan_validation(api: Api, story: Story, cast: Cast) -> None:
+async def test_team_and_plan_validation(
+    api: Api, story: Story, cast: Cast, subtests: pytest.Subtests
+) -> None:
     app = await story.accepted_application()
     before = await snapshot(api.db)
-    cases = [
-        (
+    team = "audit.team_member_not_auditor"
+    invalid = "request.validation"
+    cases = {
+        "lead-not-an-auditor": (
             _plan(cast, application_id=app["id"], lead_auditor_id=cast.staff.id),
-            "audit.team_member_not_auditor",
+            team,
         ),
-        (
+        "member-not-an-auditor": (
             _plan(cast, application_id=app["id"], team_member_ids=[cast.committee.id]),
-            "audit.team_member_not_auditor",
+            team,
         ),
-        (
-            _plan(cast, application_id=app["id"], team_member_ids=[9999]),
-            "audit.team_member_not_auditor",
+        "member-unknown": (_plan(cast, application_id=app["id"], team_member_ids=[9999]), team),
+        "end-before-start": (
+            _plan(cast, application_id=app["id"], planned_end="2026-11-30"),
+            invalid,
         ),
-        (_plan(cast, application_id=app["id"], planned_end="2026-11-30"), "request.validation"),
-        (_plan(cast, application_id=app["id"], planned_start="2026-02-30"), "request.validation"),
-        (
+        "start-not-a-date": (
+            _plan(cast, application_id=app["id"], planned_start="2026-02-30"),
+            invalid,
+        ),
+        "initial-with-certificate": (
             _plan(cast, application_id=app["id"], certificate_number="ASC-2026-000001"),
-            "request.validation",
+            invalid,
         ),
-        (_plan(cast, application_id=app["id"], employee_count=10), "request.validation"),
-        (_plan(cast), "request.validation"),
-        (_plan(cast, kind="surveillance"), "request.validation"),
-        (
+        "initial-with-employee-count": (
+            _plan(cast, application_id=app["id"], employee_count=10),
+            invalid,
+        ),
+        "initial-without-application": (_plan(cast), invalid),
+        "surveillance-without-certificate": (_plan(cast, kind="surveillance"), invalid),
+        "surveillance-with-application": (
             _plan(cast, kind="surveillance", certificate_number="X", application_id=app["id"]),
-            "request.validation",
+            invalid,
         ),
-        (_plan(cast, kind="audit", application_id=app["id"]), "request.validation"),
-    ]
-    for body, code in cases:
-        assert_problem(await api.post("/api/v1/audits", cast.staff, json=body), 422, code)
+        "unknown-kind": (_plan(cast, kind="audit", application_id=app["id"]), invalid),
+    }
+    for case, (body, code) in cases.items():
+        with subtests.test(case=case):
+            assert_problem(await api.post("/api/v1/audits", cast.staff, json=body), 422, code)
     assert await snapshot(api.db) == before
     ok = await story.audit(
         application_id=app["id"], team_member_ids=[cast.auditor.id, cast.lead.id]
@@ -143,7 +156,9 @@ async def test_stage1_rules(api: Api, story: Story, cast: Cast) -> None:
     assert (await story.stage1(second["id"]))["status"] == "stage1_passed"
 
 
-async def test_score_sheet_rules(api: Api, story: Story, cast: Cast) -> None:
+async def test_score_sheet_rules(
+    api: Api, story: Story, cast: Cast, subtests: pytest.Subtests
+) -> None:
     app = await story.accepted_application()
     audit = await story.audit(application_id=app["id"])
     url = f"/api/v1/audits/{audit['id']}/score-sheets"
@@ -173,36 +188,45 @@ async def test_score_sheet_rules(api: Api, story: Story, cast: Cast) -> None:
         changed[index] = {"indicator_code": items[index]["indicator_code"], **item}
         return {**good, "items": changed}
 
-    cases = [
-        (with_item(0, score=2.1), 422, "score_sheet.score_out_of_range"),  # max 2
-        (with_item(0, score=-0.1), 422, "score_sheet.score_out_of_range"),
-        (with_item(0, score=1.25), 422, "request.validation"),  # two decimals
-        (with_item(0, score="1.5"), 422, "request.validation"),
-        (with_item(0, score=True), 422, "request.validation"),
-        (with_item(0), 422, "score_sheet.invalid_items"),  # no score, not excluded
-        (with_item(0, not_applicable=True, note="不涉及"), 422, "score_sheet.not_excludable"),
-        (
+    invalid = "request.validation"
+    cases = {  # item 0 is culture.philosophy, at most 2 points and not excludable
+        "score-above-the-maximum": (with_item(0, score=2.1), "score_sheet.score_out_of_range"),
+        "score-negative": (with_item(0, score=-0.1), "score_sheet.score_out_of_range"),
+        "score-with-two-decimals": (with_item(0, score=1.25), invalid),
+        "score-as-a-string": (with_item(0, score="1.5"), invalid),
+        "score-as-a-boolean": (with_item(0, score=True), invalid),
+        "no-score-not-excluded": (with_item(0), "score_sheet.invalid_items"),
+        "excluded-not-excludable": (
+            with_item(0, not_applicable=True, note="不涉及"),
+            "score_sheet.not_excludable",
+        ),
+        # item 14 is delivery.packaging, which may be excluded
+        "excluded-without-a-note": (
             with_item(14, not_applicable=True),
-            422,
             "score_sheet.note_required",
-        ),  # delivery.packaging
-        (with_item(14, not_applicable=True, note="  "), 422, "score_sheet.note_required"),
-        (with_item(14, score=4, not_applicable=True, note="x"), 422, "score_sheet.invalid_items"),
-        (
+        ),
+        "excluded-with-a-blank-note": (
+            with_item(14, not_applicable=True, note="  "),
+            "score_sheet.note_required",
+        ),
+        "excluded-with-a-score": (
+            with_item(14, score=4, not_applicable=True, note="x"),
+            "score_sheet.invalid_items",
+        ),
+        "deduction-of-an-unknown-category": (
             {**good, "special_deductions": [{"category": "moral", "description": "x"}]},
-            422,
-            "request.validation",
+            invalid,
         ),
-        ({**good, "special_bonus": {"description": ""}}, 422, "request.validation"),
-        (
+        "bonus-without-a-description": ({**good, "special_bonus": {"description": ""}}, invalid),
+        "bonus-as-a-list": (
             {**good, "special_bonus": [{"description": "a"}, {"description": "b"}]},
-            422,
-            "request.validation",
+            invalid,
         ),
-        ({**good, "extra": 1}, 422, "request.validation"),
-    ]
-    for body, status, code in cases:
-        assert_problem(await api.post(url, cast.auditor, json=body), status, code)
+        "unknown-field": ({**good, "extra": 1}, invalid),
+    }
+    for case, (body, code) in cases.items():
+        with subtests.test(case=case):
+            assert_problem(await api.post(url, cast.auditor, json=body), 422, code)
     assert await snapshot(api.db) == before
 
     first = await story.score(audit["id"], good)
@@ -212,7 +236,9 @@ async def test_score_sheet_rules(api: Api, story: Story, cast: Cast) -> None:
     assert_problem(await api.get(f"{url}/3", cast.staff), 404, "score_sheet.not_found")
 
 
-async def test_completion_and_visibility(api: Api, story: Story, cast: Cast) -> None:
+async def test_completion_and_visibility(
+    api: Api, story: Story, cast: Cast, subtests: pytest.Subtests
+) -> None:
     audit = await story.scoring_audit()
     audit_url = f"/api/v1/audits/{audit['id']}"
     assert_problem(
@@ -245,11 +271,12 @@ async def test_completion_and_visibility(api: Api, story: Story, cast: Cast) -> 
         f"{audit_url}/score-sheets/1",
         f"{audit_url}/corrective-actions",
     ):
-        assert_problem(await api.get(url, outsider), 403, "audit.not_on_team")
-        assert_problem(await api.get(url, cast.integrator), 403, "auth.forbidden")
-        assert (await api.get(url, cast.committee)).status_code == 200
-        assert (await api.get(url, cast.admin)).status_code == 200
-        assert (await api.get(url, cast.auditor)).status_code == 200
+        with subtests.test(url=url):
+            assert_problem(await api.get(url, outsider), 403, "audit.not_on_team")
+            assert_problem(await api.get(url, cast.integrator), 403, "auth.forbidden")
+            assert (await api.get(url, cast.committee)).status_code == 200
+            assert (await api.get(url, cast.admin)).status_code == 200
+            assert (await api.get(url, cast.auditor)).status_code == 200
     assert_problem(await api.get("/api/v1/audits/999", cast.staff), 404, "audit.not_found")
 
     close_url = f"{audit_url}/corrective-actions/{actions[0]['id']}/close"

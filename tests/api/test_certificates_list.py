@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.support.api import Api, assert_problem
 from tests.support.workflow import Cast, Story
 
 
-async def test_filters_and_pages(api: Api) -> None:
+async def test_filters_and_pages(api: Api, subtests: pytest.Subtests) -> None:
     cast = await Cast.hire(api)
     story = Story(api, cast)
     five = await story.certificate(total="96")
@@ -55,11 +57,12 @@ async def test_filters_and_pages(api: Api) -> None:
     )
     assert_problem(bad, 422, "request.validation")
     for params in ({"grade": "gold"}, {"expiring_before": "soon"}, {"status": "valid"}):
-        assert_problem(
-            await api.get("/api/v1/certificates", cast.staff, params=params),
-            422,
-            "request.validation",
-        )
+        with subtests.test(params=params):
+            assert_problem(
+                await api.get("/api/v1/certificates", cast.staff, params=params),
+                422,
+                "request.validation",
+            )
     assert_problem(await api.get("/api/v1/certificates", cast.lead), 403, "auth.forbidden")
     assert_problem(
         await api.get("/api/v1/certificates/NOPE", cast.staff), 404, "certificate.not_found"

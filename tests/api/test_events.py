@@ -25,7 +25,7 @@ async def _verify(api: Api, actor: object) -> dict[str, object]:
     return response.json()  # type: ignore[no-any-return]
 
 
-async def test_events_are_listed_and_chained(api: Api) -> None:
+async def test_events_are_listed_and_chained(api: Api, subtests: pytest.Subtests) -> None:
     cast = await Cast.hire(api)
     story = Story(api, cast)
     certificate = await story.certificate()
@@ -68,9 +68,14 @@ async def test_events_are_listed_and_chained(api: Api) -> None:
         await api.get("/api/v1/events", cast.admin, params={"cursor": first["next_cursor"]})
     ).json()
     assert rest["items"][0]["id"] == 4
-    for actor in (cast.staff, cast.integrator, cast.lead):
-        assert_problem(await api.get("/api/v1/events", actor), 403, "auth.forbidden")
-        assert_problem(await api.get("/api/v1/events/verify", actor), 403, "auth.forbidden")
+    for role, actor in (
+        ("staff", cast.staff),
+        ("integrator", cast.integrator),
+        ("auditor", cast.lead),
+    ):
+        with subtests.test(role=role):
+            assert_problem(await api.get("/api/v1/events", actor), 403, "auth.forbidden")
+            assert_problem(await api.get("/api/v1/events/verify", actor), 403, "auth.forbidden")
     assert await _verify(api, cast.committee) == {
         "intact": True,
         "checked": len(items),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from app.services import housekeeping
 from tests.support.api import Api, assert_problem
 from tests.support.inspect import events, snapshot
@@ -25,7 +27,7 @@ def _actions(log: list[dict[str, Any]]) -> list[str]:
     return [e["action"] for e in log]
 
 
-async def test_three_years_of_a_certificate(api: Api) -> None:
+async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests) -> None:
     cast = await Cast.hire(api)
     story = Story(api, cast)
     api.clock.set_today(date(2026, 11, 23))
@@ -89,8 +91,9 @@ async def test_three_years_of_a_certificate(api: Api) -> None:
         "2029-08-01",
     )
     for action in ("reinstate", "suspend", "withdraw", "cancel"):
-        response = await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"})
-        assert_problem(response, 409, "certificate.invalid_transition")
+        with subtests.test(superseded_then=action):
+            response = await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"})
+            assert_problem(response, 409, "certificate.invalid_transition")
     assert_problem(
         await api.post(
             "/api/v1/audits",
@@ -214,7 +217,7 @@ async def test_housekeeping_suspends_overdue_and_withdraws_long_suspensions(api:
     )
 
 
-async def test_staff_status_moves(api: Api) -> None:
+async def test_staff_status_moves(api: Api, subtests: pytest.Subtests) -> None:
     cast = await Cast.hire(api)
     story = Story(api, cast)
     cert = await story.certificate()
@@ -225,12 +228,17 @@ async def test_staff_status_moves(api: Api) -> None:
         409,
         "certificate.invalid_transition",
     )
-    for actor in (cast.admin, cast.lead, cast.integrator):
-        assert_problem(
-            await api.post(f"{url}/suspend", actor, json={"reason": "x"}),
-            403,
-            "auth.forbidden",
-        )
+    for role, actor in (
+        ("admin", cast.admin),
+        ("auditor", cast.lead),
+        ("integrator", cast.integrator),
+    ):
+        with subtests.test(role=role):
+            assert_problem(
+                await api.post(f"{url}/suspend", actor, json={"reason": "x"}),
+                403,
+                "auth.forbidden",
+            )
     assert_problem(
         await api.post(
             f"{url}/suspend", cast.staff, json={"reason": "x"}, headers={"If-Match": '"5"'}
@@ -262,11 +270,12 @@ async def test_staff_status_moves(api: Api) -> None:
     cancelled = await story.ok("POST", f"{url}/cancel", cast.staff, json={"reason": "企业注销"})
     assert cancelled["status"] == "cancelled"
     for action in ("reinstate", "withdraw", "suspend", "cancel"):
-        assert_problem(
-            await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"}),
-            409,
-            "certificate.invalid_transition",
-        )
+        with subtests.test(cancelled_then=action):
+            assert_problem(
+                await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"}),
+                409,
+                "certificate.invalid_transition",
+            )
     other = await story.certificate()
     withdrawn = await story.ok(
         "POST",

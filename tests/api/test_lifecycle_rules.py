@@ -124,7 +124,7 @@ async def test_no_third_surveillance_audit_in_a_cycle(api: Api, story: Story, ca
 
 @pytest.mark.parametrize("kind", ["initial", "surveillance", "recertification"])
 async def test_fail_is_not_grantable_for_any_kind(
-    api: Api, story: Story, cast: Cast, kind: str
+    api: Api, story: Story, cast: Cast, subtests: pytest.Subtests, kind: str
 ) -> None:
     if kind == "initial":
         audit = await story.scoring_audit()
@@ -138,13 +138,12 @@ async def test_fail_is_not_grantable_for_any_kind(
         audit_id = await _completed(story, kind, number, "69.9")
     url = f"/api/v1/audits/{audit_id}/decision"
     before = await snapshot(api.db)
-    for body in (
-        {"outcome": "grant", "reason": "x"},
-        {"outcome": "grant", "reason": "x", "grade": "compliant"},
-    ):
-        assert_problem(
-            await api.post(url, cast.committee, json=body), 409, "decision.fail_not_grantable"
-        )
+    for grade in (None, "compliant"):
+        body = {"outcome": "grant", "reason": "x"} | ({"grade": grade} if grade else {})
+        with subtests.test(grade=grade):
+            assert_problem(
+                await api.post(url, cast.committee, json=body), 409, "decision.fail_not_grantable"
+            )
     assert await snapshot(api.db) == before
 
 
@@ -172,7 +171,7 @@ async def test_blank_exclusion_reason_is_refused(
 
 @pytest.mark.parametrize("blank", ["", "   ", "\u3000", "\u200b", "\ufeff"])
 async def test_blank_required_reasons_are_refused(
-    api: Api, story: Story, cast: Cast, blank: str
+    api: Api, story: Story, cast: Cast, subtests: pytest.Subtests, blank: str
 ) -> None:
     certificate = await story.certificate()
     app = await story.accepted_application()
@@ -181,21 +180,34 @@ async def test_blank_required_reasons_are_refused(
     completed = await _completed(story, "surveillance", certificate["number"], "90")
     before = await snapshot(api.db)
     number = certificate["number"]
-    attempts = [
-        *(
-            (f"/api/v1/certificates/{number}/{action}", cast.staff, {"reason": blank})
+    attempts = {
+        **{
+            f"certificate-{action}": (
+                f"/api/v1/certificates/{number}/{action}",
+                cast.staff,
+                {"reason": blank},
+            )
             for action in ("suspend", "withdraw", "cancel")
+        },
+        "application-reject": (
+            f"/api/v1/applications/{app['id']}/reject",
+            cast.staff,
+            {"reason": blank},
         ),
-        (f"/api/v1/applications/{app['id']}/reject", cast.staff, {"reason": blank}),
-        (
+        "audit-decision": (
             f"/api/v1/audits/{completed}/decision",
             cast.committee,
             {"outcome": "refuse", "reason": blank},
         ),
-        (f"/api/v1/audits/{audit['id']}/stage1", cast.lead, {"outcome": "failed", "notes": blank}),
-    ]
-    for url, actor, body in attempts:
-        assert_problem(await api.post(url, actor, json=body), 422, "request.validation")
+        "audit-stage1": (
+            f"/api/v1/audits/{audit['id']}/stage1",
+            cast.lead,
+            {"outcome": "failed", "notes": blank},
+        ),
+    }
+    for attempt, (url, actor, body) in attempts.items():
+        with subtests.test(attempt=attempt):
+            assert_problem(await api.post(url, actor, json=body), 422, "request.validation")
     assert await snapshot(api.db) == before
 
 
@@ -256,7 +268,7 @@ async def test_expiry_is_dated_the_day_after_expires_on(api: Api, story: Story, 
 
 @pytest.mark.parametrize("action", ["suspend", "reinstate", "withdraw", "cancel"])
 async def test_staff_and_committee_move_certificates(
-    api: Api, story: Story, cast: Cast, action: str
+    api: Api, story: Story, cast: Cast, subtests: pytest.Subtests, action: str
 ) -> None:
     number = (await story.certificate())["number"]
     url = f"/api/v1/certificates/{number}"
@@ -264,9 +276,15 @@ async def test_staff_and_committee_move_certificates(
         await story.ok("POST", f"{url}/suspend", cast.staff, json={"reason": "投诉调查"})
     both = await api.actor(Role.AUDITOR, Role.INTEGRATOR)
     before = await snapshot(api.db, "certificates", "events")  # keys note their last use
-    for actor in (cast.admin, cast.lead, cast.integrator, both):
-        response = await api.post(f"{url}/{action}", actor, json={"reason": "x"})
-        assert_problem(response, 403, "auth.forbidden")
+    for role, actor in (
+        ("admin", cast.admin),
+        ("auditor", cast.lead),
+        ("integrator", cast.integrator),
+        ("auditor+integrator", both),
+    ):
+        with subtests.test(role=role):
+            response = await api.post(f"{url}/{action}", actor, json={"reason": "x"})
+            assert_problem(response, 403, "auth.forbidden")
     assert await snapshot(api.db, "certificates", "events") == before
     moved = await story.ok("POST", f"{url}/{action}", cast.committee, json={"reason": "委员会"})
     assert moved["status_reason"] == "委员会"

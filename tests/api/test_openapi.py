@@ -83,6 +83,7 @@ async def test_openapi_operations_are_well_formed(api: Api) -> None:
 
 async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
     doc = (await api.get("/openapi.json")).json()
+    checked: set[str] = set()
     for path, item in doc["paths"].items():
         for method in METHODS:
             for param in (item.get(method) or {}).get("parameters", []):
@@ -90,10 +91,13 @@ async def test_numbers_in_schemas_are_bounded(api: Api) -> None:
                 types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
                 if "integer" in types and param["in"] == "path":
                     assert schema.get("maximum") == 2147483647, (path, param["name"])
+                    checked.add("integer path parameter")
                 inner = [schema, *schema.get("anyOf", [])]
                 if "string" in types or any("$ref" in s for s in inner):
                     bounded = ("maxLength", "format", "enum", "const", "$ref")
                     assert any(k in s for s in inner for k in bounded), (path, param["name"])
+                    checked.add("string parameter")
+    assert checked == {"integer path parameter", "string parameter"}  # both checks ran
 
 
 async def test_openapi_documents_body_limits_rate_limits_and_redirects(api: Api) -> None:

@@ -18,13 +18,22 @@ NOT_JSON = [
 ]
 
 
-async def test_the_caller_is_judged_before_the_body(api: Api) -> None:
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer sc_unknown"}], ids=["no-key", "unknown-key"]
+)
+async def test_an_unknown_caller_is_judged_before_the_body(
+    api: Api, headers: dict[str, str]
+) -> None:
+    before = await snapshot(api.db)
+    response = await api.post("/api/v1/users", content=b"{bad", headers={**JSON, **headers})
+    assert_problem(response, 401, "auth.unauthenticated")
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert await snapshot(api.db) == before
+
+
+async def test_a_forbidden_caller_is_judged_before_the_body(api: Api) -> None:
     staff = await api.actor(Role.STAFF)
     before = await snapshot(api.db)
-    for headers in ({}, {"Authorization": "Bearer sc_unknown"}):
-        response = await api.post("/api/v1/users", content=b"{bad", headers={**JSON, **headers})
-        assert_problem(response, 401, "auth.unauthenticated")
-        assert response.headers["www-authenticate"] == "Bearer"
     response = await api.post("/api/v1/users", staff, content=b"{bad", headers=JSON)
     assert_problem(response, 403, "auth.forbidden")
     assert await snapshot(api.db) == before
@@ -58,18 +67,24 @@ async def _chunks(data: bytes) -> AsyncIterator[bytes]:
         yield data[start : start + (1 << 16)]
 
 
-async def test_a_streamed_body_over_the_limit_is_413(api: Api) -> None:
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("POST", "/api/v1/users"),
+        ("PATCH", "/api/v1/users/{staff}"),
+        ("POST", "/public/v1/certificates/verify"),
+    ],
+    ids=["create-user", "patch-user", "public-verify"],
+)
+async def test_a_streamed_body_over_the_limit_is_413(api: Api, method: str, url: str) -> None:
     admin = await api.actor(Role.ADMIN)
     staff = await api.actor(Role.STAFF)
     big = b'{"name": "' + b"x" * (1 << 20) + b'", "email": "a@example.com", "roles": []}'
     before = await snapshot(api.db)
-    for method, url in (
-        ("POST", "/api/v1/users"),
-        ("PATCH", f"/api/v1/users/{staff.id}"),
-        ("POST", "/public/v1/certificates/verify"),
-    ):
-        # an async iterable is sent chunked, without Content-Length
-        response = await api.request(method, url, admin, content=_chunks(big), headers=JSON)
-        assert "content-length" not in response.request.headers
-        assert_problem(response, 413, "request.too_large")
+    # an async iterable is sent chunked, without Content-Length
+    response = await api.request(
+        method, url.format(staff=staff.id), admin, content=_chunks(big), headers=JSON
+    )
+    assert "content-length" not in response.request.headers
+    assert_problem(response, 413, "request.too_large")
     assert await snapshot(api.db) == before

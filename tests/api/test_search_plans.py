@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+import pytest
 
 from app import dburl
 from app.demo import load
@@ -46,7 +47,9 @@ async def _explain_pg(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
     return _nodes(json.loads(raw)[0]["Plan"])
 
 
-async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
+async def test_every_class_of_term_is_served_by_an_index(
+    api: Api, subtests: pytest.Subtests
+) -> None:
     settings = api.app.state.settings
     await load.load(settings, load.Plan(ROWS, date(2026, 11, 23), "ASC", seed=3))
     keys = await _keys(api)
@@ -76,15 +79,16 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
             walk = plan(SQLITE["walk"].format(after=""), FIRST_WALK, like_pattern(common), 21)
             assert "COVERING INDEX ix_certificates_search_walk" in walk, walk
             for term, table in ((two, "certificate_search"), (absent, "certificate_search_words")):
-                words = table.endswith("words")
-                found = plan(
-                    sqlite_statement("indexed", None, table),
-                    fts_query(term, double=not words),
-                    like_pattern(term),
-                    21,
-                )
-                assert f"SCAN {table} VIRTUAL TABLE INDEX" in found, found
-                assert "SEARCH c USING INTEGER PRIMARY KEY" in found, found
+                with subtests.test(term=term, table=table):
+                    words = table.endswith("words")
+                    found = plan(
+                        sqlite_statement("indexed", None, table),
+                        fts_query(term, double=not words),
+                        like_pattern(term),
+                        21,
+                    )
+                    assert f"SCAN {table} VIRTUAL TABLE INDEX" in found, found
+                    assert "SEARCH c USING INTEGER PRIMARY KEY" in found, found
         return
 
     url = settings.database_url
@@ -108,13 +112,17 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
     latin_plan = await _explain_pg(
         url, pg_statement("trigrams", None), like_pattern(latin[:4]), like_pattern(latin), 21
     )
-    for nodes, index in ((two_plan, "ix_certificates_search_bigrams"),
-                         (absent_plan, "ix_certificates_search_bigrams"),
-                         (latin_plan, "ix_certificates_search_trigrams")):  # fmt: skip
-        assert "Seq Scan" not in {n["Node Type"] for n in nodes}, nodes
-        assert any(
-            n["Node Type"] == "Bitmap Index Scan" and n.get("Index Name") == index for n in nodes
-        ), nodes
+    for term, nodes, index in (
+        (two, two_plan, "ix_certificates_search_bigrams"),
+        (absent, absent_plan, "ix_certificates_search_bigrams"),
+        (latin, latin_plan, "ix_certificates_search_trigrams"),
+    ):
+        with subtests.test(term=term, index=index):
+            assert "Seq Scan" not in {n["Node Type"] for n in nodes}, nodes
+            assert any(
+                n["Node Type"] == "Bitmap Index Scan" and n.get("Index Name") == index
+                for n in nodes
+            ), nodes
 
     # and the service takes those paths: the common term is answered by the walk alone
     calls: list[str] = []
@@ -128,7 +136,8 @@ async def test_every_class_of_term_is_served_by_an_index(api: Api) -> None:
 
         setattr(reader, name, spy)
     for term, expected in ((common, ["walk"]), (absent, ["walk", "indexed"])):
-        calls.clear()
-        response = await api.get("/public/v1/certificates", params={"name": term})
-        assert response.status_code == 200
-        assert calls == expected, (term, calls)
+        with subtests.test(term=term):
+            calls.clear()
+            response = await api.get("/public/v1/certificates", params={"name": term})
+            assert response.status_code == 200
+            assert calls == expected, (term, calls)

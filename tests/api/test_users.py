@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app.domain.enums import Role
+from tests.conftest import NOW
 from tests.support.api import Api, assert_problem
 from tests.support.inspect import events, snapshot
 
@@ -96,12 +97,13 @@ async def test_auth_is_required_and_checked(api: Api) -> None:
     assert bad.headers["www-authenticate"] == "Bearer"
     basic = await api.get("/api/v1/users", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert_problem(basic, 401, "auth.unauthenticated")
-    for role in (Role.STAFF, Role.AUDITOR, Role.COMMITTEE, Role.INTEGRATOR):
-        someone = await api.actor(role)
-        assert_problem(await api.get("/api/v1/users", someone), 403, "auth.forbidden")
-        assert_problem(
-            await api.post("/api/v1/users", someone, json=NEW_USER), 403, "auth.forbidden"
-        )
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR, Role.COMMITTEE, Role.INTEGRATOR])
+async def test_only_an_admin_lists_and_creates_users(api: Api, role: Role) -> None:
+    someone = await api.actor(role)
+    assert_problem(await api.get("/api/v1/users", someone), 403, "auth.forbidden")
+    assert_problem(await api.post("/api/v1/users", someone, json=NEW_USER), 403, "auth.forbidden")
 
 
 async def test_forbidden_comes_before_validation(api: Api) -> None:
@@ -149,10 +151,16 @@ async def test_list_users_pages_with_cursor(api: Api) -> None:
         if cursor is None:
             break
     assert seen == sorted(seen) and len(seen) == 5 and pages == 3
-    for params in ({"limit": 0}, {"limit": 101}, {"limit": "x"}, {"cursor": "garbage!"}):
-        assert_problem(
-            await api.get("/api/v1/users", admin, params=params), 422, "request.validation"
-        )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 101}, {"limit": "x"}, {"cursor": "garbage!"}],
+    ids=["limit-0", "limit-101", "limit-x", "cursor-garbage"],
+)
+async def test_bad_page_parameters_are_422(api: Api, params: dict[str, object]) -> None:
+    admin = await api.actor(Role.ADMIN)
+    assert_problem(await api.get("/api/v1/users", admin, params=params), 422, "request.validation")
 
 
 async def test_get_user_and_bounds(api: Api) -> None:
@@ -192,11 +200,19 @@ async def test_patch_roles_with_if_match(api: Api) -> None:
     assert me["roles"] == ["staff", "auditor"]
 
 
-async def test_patch_validation(api: Api) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [{"active": "false"}, {"active": 0}, {"roles": []}, {"name": "x"}],
+    ids=["active-string", "active-number", "roles-empty", "name-not-patchable"],
+)
+async def test_patch_validation(api: Api, body: dict[str, object]) -> None:
     admin = await api.actor(Role.ADMIN)
-    url = f"/api/v1/users/{admin.id}"
-    for body in ({"active": "false"}, {"active": 0}, {"roles": []}, {"name": "x"}):
-        assert_problem(await api.patch(url, admin, json=body), 422, "request.validation")
+    response = await api.patch(f"/api/v1/users/{admin.id}", admin, json=body)
+    assert_problem(response, 422, "request.validation")
+
+
+async def test_patching_an_unknown_user_is_404(api: Api) -> None:
+    admin = await api.actor(Role.ADMIN)
     assert_problem(await api.patch("/api/v1/users/99", admin, json={}), 404, "user.not_found")
 
 
@@ -246,6 +262,7 @@ async def test_api_key_lifecycle(api: Api) -> None:
     bearer = {"Authorization": f"Bearer {key['token']}"}
     assert (await api.get("/api/v1/me", headers=bearer)).json()["id"] == staff.id
     listed = (await api.get(f"/api/v1/users/{staff.id}/api-keys", admin)).json()["items"]
+    assert sorted(k["label"] for k in listed) == ["ci", "test"]  # the actor's key and this one
     assert all("token" not in k for k in listed)
     assert key["token"] not in str(await snapshot(api.db))  # stored only as a hash
     [event] = await events(api.db, action="api_key.created", entity_id=str(key["id"]))
@@ -266,18 +283,25 @@ async def test_api_key_lifecycle(api: Api) -> None:
     assert_problem(await api.delete("/api/v1/api-keys/9999", admin), 404, "api_key.not_found")
 
 
-async def test_api_key_validation(api: Api) -> None:
-    admin = await api.actor(Role.ADMIN)
-    url = f"/api/v1/users/{admin.id}/api-keys"
-    past = (api.clock.now() - timedelta(seconds=1)).isoformat()
-    for body in (
-        {"label": "x", "expires_at": past},
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"label": "x", "expires_at": (NOW - timedelta(seconds=1)).isoformat()},
         {"label": "x", "expires_at": "2030-01-01T00:00:00"},  # no offset
         {"label": "x", "expires_at": 1700000000},
         {"label": ""},
         {},
-    ):
-        assert_problem(await api.post(url, admin, json=body), 422, "request.validation")
+    ],
+    ids=["expired", "no-offset", "epoch-number", "label-empty", "label-missing"],
+)
+async def test_api_key_validation(api: Api, body: dict[str, object]) -> None:
+    admin = await api.actor(Role.ADMIN)
+    response = await api.post(f"/api/v1/users/{admin.id}/api-keys", admin, json=body)
+    assert_problem(response, 422, "request.validation")
+
+
+async def test_api_keys_of_an_unknown_user_or_by_a_non_admin(api: Api) -> None:
+    admin = await api.actor(Role.ADMIN)
     assert_problem(
         await api.post("/api/v1/users/999/api-keys", admin, json={"label": "x"}),
         404,

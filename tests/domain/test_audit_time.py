@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -81,11 +82,15 @@ def test_person_days_by_kind_and_the_quote() -> None:
     assert person_days_quote(1200) == PersonDays(Decimal(16), Decimal("5.5"), Decimal(16))
 
 
+@pytest.mark.parametrize(
+    "function",
+    [initial_person_days, surveillance_person_days, person_days_quote],
+    ids=lambda function: function.__name__,
+)
 @pytest.mark.parametrize("employees", [0, -1])
-def test_at_least_one_employee(employees: int) -> None:
-    for function in (initial_person_days, surveillance_person_days, person_days_quote):
-        with pytest.raises(ValueError, match="employee_count"):
-            function(employees)
+def test_at_least_one_employee(employees: int, function: Callable[[int], object]) -> None:
+    with pytest.raises(ValueError, match="employee_count"):
+        function(employees)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from app.domain.enums import Grade, SpecialDeductionCategory
 from app.domain.problems import DomainError
-from app.domain.rubric import Rubric
+from app.domain.rubric import Indicator, Rubric
 from app.domain.scoring import (
     ItemInput,
     SheetInput,
@@ -260,19 +260,28 @@ def test_every_score_out_of_range_is_named() -> None:
     assert "repair.support: 7 is not 0..6" in error.detail
 
 
-@BOTH
-def test_only_indicators_marked_x_may_be_excluded(rubric: Rubric) -> None:
-    for indicator in rubric.indicators:
-        items = full_marks(rubric, excluded=frozenset({indicator.code}))
-        if indicator.excludable:
-            assert (
-                score_sheet(rubric, SheetInput(items)).applicable_points
-                == 100 - indicator.max_points
-            )
-        else:
-            error = refusal(rubric, SheetInput(items))
-            assert error.code == "score_sheet.not_excludable"
-            assert indicator.code in error.detail
+def _indicators(excludable: bool) -> list[object]:
+    return [
+        pytest.param(rubric, indicator, id=f"{rubric.enterprise_type}-{indicator.code}")
+        for rubric in (PRODUCTION, SALES_SERVICE)
+        for indicator in rubric.indicators
+        if indicator.excludable is excludable
+    ]
+
+
+@pytest.mark.parametrize(("rubric", "indicator"), _indicators(excludable=True))
+def test_an_indicator_marked_x_may_be_excluded(rubric: Rubric, indicator: Indicator) -> None:
+    items = full_marks(rubric, excluded=frozenset({indicator.code}))
+    result = score_sheet(rubric, SheetInput(items))
+    assert result.applicable_points == 100 - indicator.max_points
+
+
+@pytest.mark.parametrize(("rubric", "indicator"), _indicators(excludable=False))
+def test_other_indicators_may_not_be_excluded(rubric: Rubric, indicator: Indicator) -> None:
+    items = full_marks(rubric, excluded=frozenset({indicator.code}))
+    error = refusal(rubric, SheetInput(items))
+    assert error.code == "score_sheet.not_excludable"
+    assert indicator.code in error.detail
 
 
 @pytest.mark.parametrize("note", [None, "", "   ", "\u3000", "\n\t"])

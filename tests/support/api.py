@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +13,9 @@ from app.db import Database
 from app.domain.enums import Role
 from app.services import users
 from app.services.context import Context
+from tests.support.sequences import Sequence
 
-_serial = itertools.count(1)
+_actors = Sequence(seed=0)  # restarts for every test: see tests/support/sequences.py
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Api:
     async def actor(self, *roles: Role | str, name: str | None = None) -> Actor:
         """A new active user holding ``roles`` with a fresh API key."""
         wanted = [Role(r) for r in roles]
-        serial = next(_serial)
+        serial = _actors.next()
         async with self.db.write_sessions() as session:
             ctx = Context(session, self.clock, self.app.state.settings, actor=None)
             user = await users.add_user(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import random
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,9 +12,9 @@ from app.domain.dates import initial_certificate_dates
 from app.domain.text import search_key
 from app.models import Certificate, Organisation
 from app.services.search_index import index_certificate
+from tests.support.sequences import Sequence
 
-_rng = random.Random(8)
-_serial = itertools.count(1)
+_generated = Sequence(seed=8)  # restarts for every test: see tests/support/sequences.py
 
 
 async def make_certificate(
@@ -32,14 +30,14 @@ async def make_certificate(
     superseded_by: str | None = None,
 ) -> dict[str, Any]:
     """An organisation and its certificate, as an import from an earlier register would be."""
-    n = next(_serial)
+    n = _generated.next()
     dates = initial_certificate_dates(issued_on)
     async with db.write_sessions() as session:
         now = _now(issued_on)
         organisation = Organisation(
             name=name,
             name_en=name_en,
-            uscc=uscc.generate(_rng),
+            uscc=uscc.generate(_generated.rng),
             address=address,
             employee_count=100,
             created_at=now,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import random
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from app.domain import uscc
 from app.domain.enums import Role
 from tests.support.api import Actor, Api
+from tests.support.sequences import Sequence
 
 ALL_DOCUMENTS = [
     "business_licence",
@@ -24,16 +23,15 @@ ALL_DOCUMENTS = [
     "service_management_documents",
     "permits",
 ]
-_rng = random.Random(27922)
-_serial = itertools.count(1)
+_generated = Sequence(seed=27922)  # restarts for every test: see tests/support/sequences.py
 
 
 def new_uscc() -> str:
-    return uscc.generate(_rng)
+    return uscc.generate(_generated.rng)
 
 
 def organisation_body(**override: Any) -> dict[str, Any]:
-    n = next(_serial)
+    n = _generated.next()
     return {
         "name": f"深圳市格力电器{n}有限公司",
         "name_en": f"Shenzhen Gree Electric {n} Co., Ltd.",
