@@ -212,8 +212,8 @@ class PostgresReader:
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
         # Requests wait here, first come first served, before they ask the pool: asyncpg's
-        # own waiting lets a newcomer overtake a waiter. make bench, 32 connections: the
-        # service's lookup p99 16 ms, the raw ceiling's (the bare pool, no gate) 67 ms.
+        # own waiting lets a newcomer overtake a waiter, which stretches the tail under load
+        # (the service's p99 against the bare pool's: bench/RESULTS.md).
         self._gate = asyncio.Semaphore(pool_size)
         self._stats: Statistics | None = None
 
