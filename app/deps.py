@@ -25,24 +25,24 @@ bearer = HTTPBearer(
 )
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; a writing request's transaction takes the write lock at once."""
-    db = get_db(request)
+    db = await get_db(request)
     factory = db.read_sessions if request.method in READ_METHODS else db.write_sessions
     async with factory() as session:
         yield session

@@ -107,6 +107,9 @@ def create_app(
         # starcert exports Prometheus metrics itself (/metrics); FastAPI's OpenTelemetry hooks
         # would otherwise look up unconfigured providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # the public surface first, and as the application's own routes rather than an
+        # included router: routing tries routes in order, and these are the hot ones
+        routes=list(public_routes.router.routes),
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -118,8 +121,6 @@ def create_app(
     _configure_logging(settings.log_level)
 
     problems.install(app)
-    # the public surface first: routing tries routes in order, and these are the hot ones
-    app.include_router(public_routes.router)
     app.include_router(pages.router)
     app.include_router(operations.router)
     app.include_router(users.router)

@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from app.domain.problems import (
     BAD_REQUEST,
@@ -52,6 +52,34 @@ def problems(*kinds: ProblemType) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+# Models of request bodies documented through ``request_body`` (the lean public routes read
+# their bodies themselves): their schemas join the document's components in ``build``.
+_BODIES: dict[str, type[BaseModel]] = {}
+
+
+def parameters(model: type[BaseModel], where: str) -> list[dict[str, Any]]:
+    """The OpenAPI parameters (``query``, ``path`` or ``header``) a model reads, one per
+    field, for ``openapi_extra`` of a route whose endpoint reads them itself."""
+    properties = model.model_json_schema()["properties"]
+    return [
+        {
+            "name": field.alias or name,
+            "in": where,
+            "required": field.is_required(),
+            "schema": properties[field.alias or name],
+            **({"description": field.description} if field.description else {}),
+        }
+        for name, field in model.model_fields.items()
+    ]
+
+
+def request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route whose endpoint reads its JSON body itself."""
+    _BODIES[model.__name__] = model
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -73,6 +101,10 @@ def build(app: FastAPI) -> dict[str, Any]:
     problem_schema = TypeAdapter(Problem).json_schema(ref_template="#/components/schemas/{model}")
     components.update(problem_schema.pop("$defs", {}))
     components["Problem"] = problem_schema
+    for name, model in _BODIES.items():
+        body_schema = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body_schema.pop("$defs", {}))
+        components[name] = body_schema
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     for path, item in schema.get("paths", {}).items():

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from app.domain.numbers import MAX_NUMBER_INPUT
 from app.schemas.common import MAX_INT, iso_date_text
@@ -38,12 +38,11 @@ LimitQuery = Annotated[
 CursorQuery = Annotated[
     str | None, Query(max_length=500, description="`next_cursor` of the previous page.")
 ]
-NumberPath = Annotated[
-    str,
-    Path(
-        max_length=MAX_NUMBER_INPUT,
-        description="A certificate number; case, surrounding spaces and full-width forms are "
-        "forgiven.",
-        examples=["ASC-2026-000042"],
-    ),
-]
+NUMBER = {
+    "max_length": MAX_NUMBER_INPUT,
+    "description": "A certificate number; case, surrounding spaces and full-width forms are "
+    "forgiven.",
+    "examples": ["ASC-2026-000042"],
+}
+NumberPath = Annotated[str, Path(**NUMBER)]
+NumberText = Annotated[str, Field(**NUMBER)]

@@ -15,10 +15,11 @@ import ast
 import importlib
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.dependencies.models import Dependant
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
@@ -176,3 +177,30 @@ def test_subclasses_leave_their_frameworks_private_state_alone(name: str) -> Non
 def test_the_judges_see_the_code() -> None:
     assert len(MODULES) > 50 and GRAPH["app.main"]  # the walk found the package
     assert "app.domain.problems" in GRAPH["app.domain.lifecycle"]
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
+    if dependant.call is not None:
+        yield dependant.call
+    for sub in dependant.dependencies:
+        yield from _calls(sub)
+
+
+def test_no_endpoint_or_dependency_runs_in_the_thread_pool() -> None:
+    """FastAPI runs a plain ``def`` in its thread pool: a thread hand-off on every request,
+    the slowest choice on two cores. Every endpoint and dependency is ``async``."""
+    routers = [
+        importlib.import_module(name).router
+        for name in MODULES
+        if name.startswith("app.routers.") and hasattr(importlib.import_module(name), "router")
+    ]
+    checked = 0
+    for route in (r for router in routers for r in router.routes):
+        dependant = getattr(route, "dependant", None)
+        for call in _calls(dependant) if isinstance(dependant, Dependant) else ():
+            target = call if inspect.isfunction(call) or inspect.ismethod(call) else call.__call__
+            assert inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target), (
+                f"{getattr(route, 'path', route)}: {call}"
+            )
+            checked += 1
+    assert checked > 50

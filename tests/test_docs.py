@@ -15,7 +15,6 @@ from app import docs
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 MARKDOWN = [ROOT / "README.md", *DOCS, ROOT / "bench" / "RESULTS.md"]
-CODE = [p for d in ("app", "migrations", "bench", "tests") for p in (ROOT / d).rglob("*.py")]
 OUTSIDE = "/".join(("shared", "spec"))  # the specs the project was built from
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 # "docs/domain.md §6.3", "docs/api.md, The event log"
@@ -23,11 +22,23 @@ SECTION = re.compile(r"([\w/]+\.md) §([0-9]+(?:\.[0-9]+)?)")
 TITLED = re.compile(r"(docs/[a-z]+\.md), ([A-Z][A-Za-z ,'-]+?)[):.\n]")
 
 
-def _tracked() -> set[str]:
+def _ls_files() -> list[str]:
     git = shutil.which("git")
     assert git is not None
     out = subprocess.run([git, "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return {Path(line).name for line in out.stdout.splitlines()}
+    return out.stdout.splitlines()
+
+
+# the project's own code (not the bench's checkouts of other versions under bench/data)
+CODE = [
+    ROOT / line
+    for line in _ls_files()
+    if line.endswith(".py") and line.split("/")[0] in {"app", "migrations", "bench", "tests"}
+]
+
+
+def _tracked() -> set[str]:
+    return {Path(line).name for line in _ls_files()}
 
 
 def _headings(path: Path) -> list[str]:

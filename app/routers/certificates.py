@@ -35,7 +35,7 @@ Readers = Annotated[
 Movers = Annotated[Context, Depends(authorize(Role.STAFF, Role.COMMITTEE))]
 
 
-def _filters(
+async def _filters(
     status: Annotated[CertificateStatus | None, Query(description="The status true today.")] = None,
     grade: Annotated[Grade | None, Query()] = None,
     organisation_id: IdQuery = None,

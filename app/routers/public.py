@@ -18,23 +18,24 @@ import hashlib
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.middleware.exceptions import ExceptionMiddleware
-from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.domain.numbers import MAX_NUMBER_INPUT
 from app.domain.problems import CERTIFICATE_NOT_FOUND
 from app.domain.search import MAX_TERM
 from app.domain.uscc import MAX_USCC_INPUT
-from app.openapi import problems
-from app.params import CursorQuery, LimitQuery, NumberPath
+from app.openapi import parameters, problems, request_body
+from app.params import NumberText, WholeNumber
 from app.paths import PUBLIC_PREFIX
 from app.problems import problem
 from app.public.service import PublicService
-from app.routing import StrictRoute
+from app.routing import LeanRoute, body_of, query_of
 from app.schemas.public import (
     PublicCertificate,
     PublicCertificatePage,
@@ -56,19 +57,16 @@ class CertificateNumberConvertor(StringConvertor):
 
 register_url_convertor("certificate_number", CertificateNumberConvertor())
 
-router = APIRouter(prefix=f"{PUBLIC_PREFIX}/certificates", tags=["public"], route_class=StrictRoute)
-
-
-def get_public(request: Request) -> PublicService:
-    service: PublicService = request.app.state.public
-    return service
-
-
-Public = Annotated[PublicService, Depends(get_public)]
+router = APIRouter(prefix=f"{PUBLIC_PREFIX}/certificates", tags=["public"], route_class=LeanRoute)
 
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 _NOT_FOUND = problem(CERTIFICATE_NOT_FOUND, "no certificate with this number")
 _NOT_FOUND_HEADERS = [(k, v) for k, v in _NOT_FOUND.raw_headers if k != b"content-length"]
+
+
+def _service(request: Request) -> PublicService:
+    service: PublicService = request.app.state.public
+    return service
 
 
 def _etag(body: bytes) -> str:
@@ -96,14 +94,44 @@ _STRING = {"schema": {"type": "string"}}
 LOOKUP = "/{number:certificate_number}"
 
 
+class LookupPath(BaseModel):
+    number: NumberText
+
+
+class LookupQuery(BaseModel):
+    """The lookup takes no query parameter (a query string goes past the fast path to the
+    route, which refuses what it does not know)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(
+        default=None,
+        max_length=200,
+        description=f"Part of the Chinese or English name printed on the certificate, 2 to "
+        f"{MAX_TERM} characters after folding; Latin letters match in any case.",
+    )
+    uscc: str | None = Field(default=None, max_length=MAX_USCC_INPUT, description="Exact USCC.")
+    limit: Annotated[int, WholeNumber, Field(ge=1, le=100, description="Page size (1..100).")] = 20
+    cursor: str | None = Field(
+        default=None, max_length=500, description="`next_cursor` of the previous page."
+    )
+
+
 @router.post(
     "/verify",
     operation_id="verify_public_certificates",
     summary="Verify up to 100 certificates at once, optionally against the holder's name or USCC",
     response_model=VerifyResponse,
+    openapi_extra={"requestBody": request_body(VerifyRequest)},
 )
-async def verify_public_certificates(body: VerifyRequest, service: Public) -> Response:
-    results = await service.verify(body.items)
+async def verify_public_certificates(request: Request) -> Response:
+    query_of(LookupQuery, request)  # no parameters
+    batch = await body_of(VerifyRequest, request)
+    results = await _service(request).verify(batch.items)
     return Response(orjson.dumps({"results": results}), media_type=JSON)
 
 
@@ -117,13 +145,29 @@ async def verify_public_certificates(body: VerifyRequest, service: Public) -> Re
         304: {"description": "Not modified (`If-None-Match`).", "headers": {"ETag": _STRING}},
         **problems(CERTIFICATE_NOT_FOUND),
     },
+    openapi_extra={
+        "parameters": [
+            *parameters(LookupPath, "path"),
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+            },
+        ]
+    },
 )
-async def get_public_certificate(
-    number: NumberPath,
-    service: Public,
-    if_none_match: Annotated[str | None, Header(max_length=200)] = None,
-) -> Response:
-    status, headers, body = await lookup(service, number, if_none_match)
+async def get_public_certificate(request: Request) -> Response:
+    try:
+        path = LookupPath.model_validate(request.path_params)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("path", *e["loc"])} for e in exc.errors()]
+        ) from None
+    query_of(LookupQuery, request)
+    status, headers, body = await lookup(
+        _service(request), path.number, request.headers.get("if-none-match")
+    )
     response = Response(body, status_code=status)
     response.raw_headers = [*headers, *response.raw_headers]
     return response
@@ -135,22 +179,13 @@ async def get_public_certificate(
     summary="Find certificates by organisation name (substring, Chinese or English) or USCC; "
     "active first",
     response_model=PublicCertificatePage,
+    openapi_extra={"parameters": parameters(SearchQuery, "query")},
 )
-async def search_public_certificates(
-    service: Public,
-    name: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            description=f"Part of the Chinese or English name printed on the certificate, 2 to "
-            f"{MAX_TERM} characters after folding; Latin letters match in any case.",
-        ),
-    ] = None,
-    uscc: Annotated[str | None, Query(max_length=MAX_USCC_INPUT, description="Exact USCC.")] = None,
-    limit: LimitQuery = 20,
-    cursor: CursorQuery = None,
-) -> Response:
-    items, next_cursor = await service.search(name=name, uscc=uscc, limit=limit, cursor=cursor)
+async def search_public_certificates(request: Request) -> Response:
+    query = query_of(SearchQuery, request)
+    items, next_cursor = await _service(request).search(
+        name=query.name, uscc=query.uscc, limit=query.limit, cursor=query.cursor
+    )
     body = orjson.dumps({"items": items, "next_cursor": next_cursor})
     return Response(body, media_type=JSON, headers={"Cache-Control": CACHE_CONTROL})
 
@@ -164,42 +199,52 @@ router.add_api_route(LOOKUP, get_public_certificate, methods=["HEAD"], include_i
 
 
 class LookupFastPath:
-    """The lookup route's fast path, the innermost middleware: a GET that ``lookup_route``
-    matches and that has no query string is answered by ``lookup`` at once — no router,
-    dependency solving, Request or Response objects. Everything else (HEAD, a query string,
-    an over-long number, any other path) goes on to the application, which answers the same
-    through the route. An error is answered by the application's own exception handlers,
-    through Starlette's ``ExceptionMiddleware``."""
+    """The lookup route's fast path, the innermost middleware: a GET with no query string
+    whose path the lookup route's own pattern matches is answered by ``lookup`` at once — no
+    router, dependency solving, Request or Response objects. Everything else (HEAD, a query
+    string, an over-long number, any other path) goes on to the application, which answers
+    the same through the route. An error is answered by the application's own exception
+    handlers, through Starlette's ``ExceptionMiddleware``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.guarded: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["query_string"]:
-            await self.app(scope, receive, send)
-            return
-        match, child = lookup_route.matches(scope)
+        match = (
+            _PATTERN.match(scope["path"])
+            if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]
+            else None
+        )
         # an over-long number goes on to the route, which refuses it as the schema says
-        if match is not Match.FULL or len(child["path_params"]["number"]) > MAX_NUMBER_INPUT:
+        if match is None or len(number := match["number"]) > MAX_NUMBER_INPUT:
             await self.app(scope, receive, send)
             return
         scope["route"] = lookup_route  # the metrics label
-        scope["path_params"] = child["path_params"]
-        if self.guarded is None:
-            handlers = dict(scope["app"].exception_handlers)
-            handlers.pop(Exception, None)  # the server error middleware answers the rest
-            self.guarded = ExceptionMiddleware(self._answer, handlers=handlers)
-        await self.guarded(scope, receive, send)
-
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        number = scope["path_params"]["number"]
         if_none_match = None
         for name, value in scope["headers"]:
             if name == b"if-none-match":
                 if_none_match = value.decode("latin-1")
-        status, headers, body = await lookup(scope["app"].state.public, number, if_none_match)
+        try:
+            status, headers, body = await lookup(scope["app"].state.public, number, if_none_match)
+        except Exception as exc:
+            await _answer_error(scope, receive, send, exc)
+            return
         if status != 304:
             headers = [*headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+# the route's own pattern: what the router would route to the lookup, the fast path answers
+_PATTERN = lookup_route.path_regex
+
+
+async def _answer_error(scope: Scope, receive: Receive, send: Send, error: Exception) -> None:
+    """Answer ``error`` with the application's handler for it, as the route would."""
+
+    async def fail(_scope: Scope, _receive: Receive, _send: Send) -> None:
+        raise error
+
+    handlers = dict(scope["app"].exception_handlers)
+    handlers.pop(Exception, None)  # the server error middleware answers the rest
+    await ExceptionMiddleware(fail, handlers=handlers)(scope, receive, send)

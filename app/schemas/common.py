@@ -27,8 +27,6 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.domain.text import is_blank
-
 MAX_INT = 2_147_483_647
 TENTH = Decimal("0.1")
 
@@ -45,20 +43,23 @@ class ReadModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _not_blank(value: str) -> str:
-    if is_blank(value):
-        raise ValueError("must not be blank")
-    return value
-
-
-# Checked inside pydantic-core, so a batch of a hundred items costs no Python call per field.
-# Unicode's control characters (Cc): C0, DEL and C1.
-SINGLE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
-# Free text may hold tabs and line breaks, no other control character.
-FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+# The text rules, checked inside pydantic-core: a batch of a hundred items costs no Python call
+# per field. Control characters are Unicode's Cc (C0, DEL, C1); free text may hold tabs and
+# line breaks. Text that must not be blank needs one character that is neither white space
+# nor an invisible format character (Cf: zero-width space, byte-order mark, ...).
+_LINE_CHAR = r"[^\x00-\x1f\x7f-\x9f]"
+_TEXT_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_VISIBLE = r"[^\s\p{Cf}\x00-\x1f\x7f-\x9f]"
+SINGLE_LINE = f"^{_LINE_CHAR}*$"
+FREE_TEXT = f"^{_TEXT_CHAR}*$"
+SINGLE_LINE_NOT_BLANK = f"^{_LINE_CHAR}*{_VISIBLE}{_LINE_CHAR}*$"
+FREE_TEXT_NOT_BLANK = f"^{_TEXT_CHAR}*{_VISIBLE}{_TEXT_CHAR}*$"
 PATTERN_MESSAGES = {
     SINGLE_LINE: "must be a single line without control characters",
     FREE_TEXT: "must not contain control characters other than tab and line breaks",
+    SINGLE_LINE_NOT_BLANK: "must be a single line without control characters, and not blank",
+    FREE_TEXT_NOT_BLANK: "must not be blank nor contain control characters other than tab "
+    "and line breaks",
 }
 
 
@@ -79,14 +80,16 @@ class Text(GroupedMetadata):
     allow_blank: bool = False
 
     def __iter__(self) -> Iterator[object]:
+        if self.single_line:
+            pattern = SINGLE_LINE if self.allow_blank else SINGLE_LINE_NOT_BLANK
+        else:
+            pattern = FREE_TEXT if self.allow_blank else FREE_TEXT_NOT_BLANK
         yield StringConstraints(
             strip_whitespace=True,
             min_length=0 if self.allow_blank else self.min_length,
             max_length=self.max_length,
-            pattern=SINGLE_LINE if self.single_line else FREE_TEXT,
+            pattern=pattern,
         )
-        if not self.allow_blank:
-            yield AfterValidator(_not_blank)
 
 
 NUMBER_LIMIT = Decimal(1_000_000)  # beyond any score, point or person-day
