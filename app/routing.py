@@ -153,6 +153,14 @@ def query_of(model: type[M], request: Request) -> M:
         raise RequestValidationError(_located("query", exc)) from None
 
 
+def path_of(model: type[M], request: Request) -> M:
+    """The path parameters read by ``model``."""
+    try:
+        return model.model_validate(request.path_params)
+    except ValidationError as exc:
+        raise RequestValidationError(_located("path", exc)) from None
+
+
 async def body_of(model: type[M], request: Request) -> M:
     """The JSON body read by ``model``: 415 when it is not sent as JSON, 400 when it is not
     JSON (``loads``), 422 when the model refuses it."""

@@ -1,10 +1,11 @@
 """``/public/v1``: open, rate limited, cacheable — the hottest surface of the service.
 
-Each endpoint is defined once, here, as a FastAPI route: its parameters and models validate
-the input (the same rules as ``/api/v1``, ``app.routing``) and document it, its declared
-problems document the errors. The answers are written by orjson from the records of
-``app.public.records`` rather than through a response model: the tests validate every public
-response against the OpenAPI document instead.
+Each endpoint is defined once, here, as a FastAPI route of the lean kind
+(``app.routing.LeanRoute``): it reads its input itself with the pydantic models its OpenAPI
+entry is generated from (the same rules as ``/api/v1``), and its declared problems document
+its errors. The answers are written by orjson from the records of ``app.public.records``
+rather than through a response model: the tests validate every public response against the
+OpenAPI document instead.
 
 The lookup, the hottest request of all, also has a fast path (``LookupFastPath``): a request
 the lookup route itself matches, with nothing the route would have to parse (no query
@@ -19,9 +20,8 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -35,7 +35,7 @@ from app.params import NumberText, WholeNumber
 from app.paths import PUBLIC_PREFIX
 from app.problems import problem
 from app.public.service import PublicService
-from app.routing import LeanRoute, body_of, query_of
+from app.routing import LeanRoute, body_of, path_of, query_of
 from app.schemas.public import (
     PublicCertificate,
     PublicCertificatePage,
@@ -98,9 +98,9 @@ class LookupPath(BaseModel):
     number: NumberText
 
 
-class LookupQuery(BaseModel):
-    """The lookup takes no query parameter (a query string goes past the fast path to the
-    route, which refuses what it does not know)."""
+class NoQuery(BaseModel):
+    """No query parameter: the lookup and the batch take none (a query string goes past the
+    fast path to the route, which refuses what it does not know)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -129,7 +129,7 @@ class SearchQuery(BaseModel):
     openapi_extra={"requestBody": request_body(VerifyRequest)},
 )
 async def verify_public_certificates(request: Request) -> Response:
-    query_of(LookupQuery, request)  # no parameters
+    query_of(NoQuery, request)
     batch = await body_of(VerifyRequest, request)
     results = await _service(request).verify(batch.items)
     return Response(orjson.dumps({"results": results}), media_type=JSON)
@@ -158,13 +158,8 @@ async def verify_public_certificates(request: Request) -> Response:
     },
 )
 async def get_public_certificate(request: Request) -> Response:
-    try:
-        path = LookupPath.model_validate(request.path_params)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**e, "loc": ("path", *e["loc"])} for e in exc.errors()]
-        ) from None
-    query_of(LookupQuery, request)
+    path = path_of(LookupPath, request)
+    query_of(NoQuery, request)
     status, headers, body = await lookup(
         _service(request), path.number, request.headers.get("if-none-match")
     )

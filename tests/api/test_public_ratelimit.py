@@ -15,6 +15,7 @@ import redis.asyncio as aioredis
 from app.config import RateLimit, Settings
 from app.main import close_public, create_app
 from tests.support.api import Api, assert_problem
+from tests.support.contract import Recorder
 from tests.support.factories import make_certificate
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -30,12 +31,14 @@ def instance(api: Api) -> Callable[..., Any]:
     async def make(**update: Any) -> AsyncIterator[httpx.AsyncClient]:
         settings: Settings = api.app.state.settings.model_copy(update=update)
         app = create_app(settings, clock=api.clock, db=api.db)
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        recorder = Recorder(app)  # the refusals are judged against the OpenAPI document too
+        transport = httpx.ASGITransport(app=recorder, raise_app_exceptions=False)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
                 yield c
         finally:
             await close_public(app)
+        assert not recorder.violations, recorder.violations
 
     return make
 

@@ -117,12 +117,28 @@ class Recorder:
             await send(message)
 
         await self.app(scope, receive, capture)
-        template = getattr(scope.get("route"), "path_format", None)
+        template = getattr(scope.get("route"), "path_format", None) or self._template(scope)
         if isinstance(template, str):
             try:
                 self.judge(template, scope["method"].lower(), status, media, bytes(body))
             except Exception as exc:  # the transport would swallow it: make it a violation
                 self.violations.append(f"{scope['method']} {template}: judging failed: {exc!r}")
+
+    def _template(self, scope: Scope) -> str | None:
+        """The operation of a request answered before routing (a rate-limit refusal): the
+        first of the application's own routes whose pattern and method fit."""
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        for route in getattr(self.app, "routes", ()):
+            pattern = getattr(route, "path_regex", None)
+            if (
+                pattern is not None
+                and getattr(route, "include_in_schema", False)
+                and pattern.match(scope["path"])
+                and method in route.methods
+            ):
+                template: str = route.path_format
+                return template
+        return None
 
     def judge(self, path: str, method: str, status: int, media: str, body: bytes) -> None:
         operation = document()["paths"].get(path, {}).get("head" if method == "head" else method)
