@@ -34,7 +34,7 @@ from bench.load import Scenario, batch, existing_lookup, require_wrk, searches, 
 from bench.processes import SERVICE_APP, in_tree, peak_rss_mb, served, service_env
 from bench.run import RESULTS, add_common_arguments
 from bench.targets import unexpected
-from bench.terms import choose_terms
+from bench.terms import choose_classes
 
 BASE_PORT, NEW_PORT = 8743, 8744
 CHOICES = ("lookup", "batch", "search")
@@ -78,7 +78,7 @@ def head_revision(tree: Path) -> str:
     return done.stdout.strip() if done.returncode == 0 else "unknown"
 
 
-def chosen_scenarios(register: Register, chosen: list[str]) -> list[Scenario]:
+def chosen_scenarios(register: Register, chosen: list[str], seed: int) -> list[Scenario]:
     """The scenarios of ``make bench`` that are chosen, in its order."""
     existing = numbers(register, 20_000)
     out = []
@@ -88,7 +88,7 @@ def chosen_scenarios(register: Register, chosen: list[str]) -> list[Scenario]:
         if "batch" in chosen:
             out.append(batch(existing, connections))
     if "search" in chosen:
-        out += searches(choose_terms(register))
+        out += searches(choose_classes(register, seed))
     return out
 
 
@@ -147,7 +147,7 @@ def main() -> None:
         )
     register = Register(args.db, args.certificates or DEFAULT_CERTIFICATES[args.db])
     prepare(register, args.postgres)
-    scenarios = chosen_scenarios(register, chosen)
+    scenarios = chosen_scenarios(register, chosen, args.seed)
     pairs = [
         (dataclasses.replace(s, service=[]), dataclasses.replace(s, service=[])) for s in scenarios
     ]

@@ -10,10 +10,14 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+import httpx
+
 from bench.data import DATA, ROOT, Register, missing_numbers, numbers
+from bench.terms import SearchClass
 
 EXISTING = "lookup, existing numbers"
 HALF_MISSING = "lookup, half missing"
@@ -91,19 +95,53 @@ def batch(existing: list[str], connections: int) -> Scenario:
     return Scenario(BATCH, connections, bodies, "POST", VERIFY, ceiling=True)
 
 
-def searches(terms: list[tuple[str, str, int]]) -> list[Scenario]:
+def search_path(term: str) -> str:
+    return f"/public/v1/certificates?name={quote(term)}"
+
+
+def searches(classes: list[SearchClass]) -> list[Scenario]:
+    """One scenario a class of terms, at 4 connections: wrk draws its terms at random."""
     return [
         Scenario(
-            f"search {label}: {term} ({matches:,})",
+            f"search {c.label}: {len(c.terms)} terms, {c.matches} names",
             4,
-            [f"/public/v1/certificates?name={quote(term)}"],
-            label=label,
+            [search_path(term) for term, _ in c.terms],
+            label=c.label,
         )
-        for label, term, matches in terms
+        for c in classes
     ]
 
 
-def scenarios_for(register: Register, terms: list[tuple[str, str, int]]) -> list[Scenario]:
+@dataclass(frozen=True)
+class Worst:
+    """The slowest term of a class, timed alone (sequential requests, their median)."""
+
+    label: str
+    term: str
+    matches: int
+    ms: float
+
+
+def worst_terms(port: int, classes: list[SearchClass], repeats: int = 5) -> list[Worst]:
+    """Each class's slowest term: every term of the class requested ``repeats`` times in a
+    row (after one request to warm it), the term with the highest median wins."""
+    out = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        for c in classes:
+            timed = []
+            for term, matches in c.terms:
+                client.get(search_path(term)).raise_for_status()
+                times = []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    client.get(search_path(term)).raise_for_status()
+                    times.append((time.perf_counter() - started) * 1000)
+                timed.append(Worst(c.label, term, matches, statistics.median(times)))
+            out.append(max(timed, key=lambda w: w.ms))
+    return out
+
+
+def scenarios_for(register: Register, classes: list[SearchClass]) -> list[Scenario]:
     """Every scenario of ``make bench``: at 32 then 4 connections a lookup of existing numbers,
     one of half missing numbers and a batch; then every search class at 4."""
     existing = numbers(register, 20_000)
@@ -115,7 +153,7 @@ def scenarios_for(register: Register, terms: list[tuple[str, str, int]]) -> list
             half_missing_lookup(existing, missing, connections),
             batch(existing, connections),
         ]
-    return out + searches(terms)
+    return out + searches(classes)
 
 
 def warm_up(scenario: Scenario) -> Scenario:

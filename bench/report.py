@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 
 from bench.data import Register, query
-from bench.load import Scenario
+from bench.load import Scenario, Worst
 from bench.targets import unexpected
 
 
@@ -16,6 +16,7 @@ def report(
     register: Register,
     scenarios: list[Scenario],
     rss: float,
+    worst: list[Worst],
     plan_lines: list[str],
     *,
     rounds: int,
@@ -44,7 +45,21 @@ def report(
             f"| {s.name} | {s.connections} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {ceiling} "
             f"| {odd[0]} / {odd[1]}{flag} |"
         )
-    lines += ["", "<details><summary>plans of the search statements</summary>", "", "```"]
+    lines += [
+        "",
+        "The worst term of each class of search term, timed alone (the median of 5 requests "
+        "in a row):",
+        "",
+        "| class | worst term | names | ms |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {w.label} | {w.term} | {w.matches:,} | {w.ms:.1f} |" for w in worst]
+    lines += [
+        "",
+        "<details><summary>plans of the worst terms' statements</summary>",
+        "",
+        "```",
+    ]
     lines += plan_lines
     lines += ["```", "</details>", ""]
     return "\n".join(lines)

@@ -5,8 +5,10 @@ load the register with ``starcert demo-data`` (or reuse one already loaded with 
 start the service (one uvicorn worker, uvloop + httptools, access log off, the rate limiter on
 with a limit it never reaches) and the raw ceiling (``bench/ceiling.py``) on their own ports,
 then run every scenario in interleaved rounds (ceiling, service, ceiling, …) and report the
-median of the rounds: requests/s, p50, p99, the service's share of the ceiling, the plans of
-the search statements and the peak RSS of the service process.
+median of the rounds: requests/s, p50, p99, the service's share of the ceiling, the worst
+term of each class of search term with the plans of its statements, and the peak RSS of the
+service process. The search terms are drawn from the register, many a class, anew each run
+(``--seed`` repeats a draw).
 
 The jobs live in their own modules: the register (``data``), the search terms (``terms``),
 the processes (``processes``), the scenarios and wrk (``load``), the report (``report``) and
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 from datetime import UTC, datetime
 
 from bench.data import (
@@ -28,7 +31,7 @@ from bench.data import (
     log,
     prepare,
 )
-from bench.load import Run, require_wrk, scenarios_for, warm_up, wrk
+from bench.load import Run, require_wrk, scenarios_for, warm_up, worst_terms, wrk
 from bench.processes import (
     CEILING_APP,
     CEILING_PORT,
@@ -40,15 +43,16 @@ from bench.processes import (
 )
 from bench.report import plans, report
 from bench.targets import table
-from bench.terms import choose_terms
+from bench.terms import choose_classes
 
 RESULTS = ROOT / "bench" / "results"
 
 
 def run_register(register: Register, args: argparse.Namespace) -> Run:
     prepare(register, args.postgres)
-    terms = choose_terms(register)
-    scenarios = scenarios_for(register, terms)
+    log(f"{register.label}: search terms drawn with --seed {args.seed}")
+    classes = choose_classes(register, args.seed)
+    scenarios = scenarios_for(register, classes)
     ceiling_env = {**os.environ, "BENCH_DATABASE_URL": async_url(register.url)}
     with (
         served(SERVICE_APP, SERVICE_PORT, service_env(register.url)) as service,
@@ -68,8 +72,11 @@ def run_register(register: Register, args: argparse.Namespace) -> Run:
                     f"@{scenario.connections} → {last.rps:,.0f} req/s, p99 {last.p99_ms:.1f} ms"
                 )
         rss = peak_rss_mb(service.pid)
-        plan_lines = plans(register, terms)
-    section = report(register, scenarios, rss, plan_lines, rounds=args.rounds, seconds=args.seconds)
+        worst = worst_terms(SERVICE_PORT, classes)
+        plan_lines = plans(register, [(w.label, w.term, w.matches) for w in worst])
+    section = report(
+        register, scenarios, rss, worst, plan_lines, rounds=args.rounds, seconds=args.seconds
+    )
     return Run(register, scenarios, rss, section)
 
 
@@ -80,6 +87,12 @@ def add_common_arguments(parser: argparse.ArgumentParser, *, seconds: int) -> No
     )
     parser.add_argument("--seconds", type=int, default=seconds, help="per scenario and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=random.SystemRandom().randrange(1, 1_000_000),
+        help="draw the search terms with this seed (default: a new one each run, logged)",
+    )
     parser.add_argument(
         "--postgres",
         default=DEFAULT_SERVER,

@@ -55,7 +55,7 @@ class Target:
 # fmt: off
 TARGETS = (
     #      name                  scenarios             metric    cmp  bound unit  connections
-    Target("lookup req/s",       (EXISTING,),          "rps",    "≥", 50,  "%",  32, against=CEILING),
+    Target("lookup req/s",       (EXISTING,),          "rps",    "≥", 80,  "%",  32, against=CEILING),
     Target("lookup p99",         (EXISTING,),          "p99_ms", "≤", 25,  "ms", 32),
     Target("lookup p99",         (EXISTING,),          "p99_ms", "≤", 4,   "ms", 4),
     # a miss is no slower than a hit; the margin is these machines' noise between runs
@@ -63,8 +63,9 @@ TARGETS = (
     Target("half missing req/s", (HALF_MISSING,),      "rps",    "≥", 90,  "%",  32, against=EXISTING),
     Target("half missing p99",   (HALF_MISSING,),      "p99_ms", "≤", 110, "%",  4,  against=EXISTING),
     Target("half missing req/s", (HALF_MISSING,),      "rps",    "≥", 90,  "%",  4,  against=EXISTING),
-    Target("search p99",         (SEARCH,),            "p99_ms", "≤", 25,  "ms", 4),
-    Target("batch req/s",        (BATCH,),             "rps",    "≥", 60,  "%",  32, against=CEILING),
+    # every class of term, measured over its register-drawn terms (bench/terms.py)
+    Target("search p99",         (SEARCH,),            "p99_ms", "≤", 20,  "ms", 4),
+    Target("batch req/s",        (BATCH,),             "rps",    "≥", 70,  "%",  32, against=CEILING),
     Target("batch p99",          (BATCH,),             "p99_ms", "≤", 40,  "ms", 4),
     Target("SQLite p99",         (EXISTING, HALF_MISSING, SEARCH),
                                                        "p99_ms", "≤", 2,   "×",  4,

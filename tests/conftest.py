@@ -141,6 +141,19 @@ async def api(app: FastAPI, client: httpx.AsyncClient, clock: FixedClock, db: Da
     return Api(app=app, client=client, clock=clock, db=db)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``postgresql_only`` runs on PostgreSQL alone: its SQLite instance is
+    not collected (rather than skipped: there is nothing to check there)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        sqlite = callspec is not None and callspec.params.get("backend_name") == "sqlite"
+        (dropped if sqlite and item.get_closest_marker("postgresql_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def _whole_suite(config: pytest.Config) -> bool:
     """The run collects every test (``make test``): no paths, keywords or markers given."""
     return (

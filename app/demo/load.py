@@ -275,6 +275,11 @@ async def _load_postgres(dsn: str, plan: Plan) -> Plan:
                 " status_changed_on = r.renewed_on FROM renewals r WHERE c.number = r.old"
             )
             await _sequences_postgres(conn, plan)
+            await conn.execute(
+                "INSERT INTO certificate_search_vocabulary (word)"
+                " SELECT DISTINCT unnest(starcert_words(search_key)) FROM certificates"
+                " ON CONFLICT DO NOTHING"
+            )
             for table in ("organisations", "certificates"):
                 await conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
@@ -282,7 +287,7 @@ async def _load_postgres(dsn: str, plan: Plan) -> Plan:
                 )
         # as autovacuum would: statistics for the planner, and the visibility map that lets
         # the public walk be an index-only scan
-        for table in ("organisations", "certificates", "events"):
+        for table in ("organisations", "certificates", "events", "certificate_search_vocabulary"):
             await conn.execute(f"VACUUM (ANALYZE) {table}")
     finally:
         await conn.close()

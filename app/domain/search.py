@@ -19,6 +19,7 @@ names). Which index answers depends on the term (migration 0003):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from app.domain.text import fold
 
@@ -26,11 +27,16 @@ MIN_TERM = 2
 MAX_TERM = 100
 # The first walk of the public order (an index-only scan on PostgreSQL) answers the common
 # terms and measures the others.
-FIRST_WALK = 1000
-MAX_WALK = 60_000
+FIRST_WALK = 3000
+# Beyond this, walking costs more than the index at any share (the crossover of
+# ``next_walk``'s two costs lies near 0.1 % of a million names, about 17,000 rows)
+MAX_WALK = 20_000
 PPM = 1_000_000
 # A gram in more than this share of the names costs an index more than it narrows
 COMMON_GRAM_SHARE = PPM // 10
+# A word found in more words of the vocabulary than this is common: the walk answers it, and
+# asking the names for each of those words would cost more than pg_trgm
+MAX_VOCABULARY_WORDS = 64
 
 
 def like_pattern(term: str) -> str:
@@ -60,6 +66,13 @@ def uses_trigrams(value: str) -> bool:
     return longest >= 3
 
 
+def is_word(value: str) -> bool:
+    """Whether the term is one Latin word: ASCII letters and digits only. Such a term occurs
+    in a key exactly when it occurs in one of the key's words (``starcert_words`` splits the
+    key at everything else), so the vocabulary of words answers it."""
+    return value.isascii() and value.isalnum()
+
+
 def bigrams(value: str) -> list[str]:
     """The term's distinct character bigrams, as ``starcert_bigrams`` makes them."""
     return sorted({value[i : i + 2] for i in range(len(value) - 1)})
@@ -79,23 +92,68 @@ def fts_query(value: str, *, double: bool) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
 
 
-def second_walk(
-    *, found: int, walked: int, want: int, total: int, walk_ns: int, match_ns: int
-) -> int | None:
-    """How far to walk the public order again after a first walk of ``walked`` rows found
-    ``found`` (< ``want``) matches, or None when the index is cheaper.
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """What the database's statistics say of a term's share of the names, in ppm: exactly
+    (a 2-character term whose bigram they list), or at most."""
 
-    The first walk estimates the term's share of the register (``found / walked``): a walk
-    needs about ``want / share`` rows (half again for unevenly spread matches), the index
-    fetches and sorts every match (``share × total``). Costs are in nanoseconds per row
-    walked and per match fetched.
+    share: int
+    exact: bool
+
+
+def next_walk(
+    *,
+    found: int,
+    walked: int,
+    want: int,
+    total: int,
+    walk_ns: int,
+    match_ns: int,
+    prior: Prior | None = None,
+) -> int | None:
+    """How far to walk the public order next, after a walk of ``walked`` rows found ``found``
+    (< ``want``) matches; None when the index is cheaper, or walking further cannot help.
+
+    The term's share of the register is what the statistics say when they know it exactly
+    (``prior``, see ``share_prior``); else what the walks saw, ``(found + 1) / walked`` —
+    one more than seen, since a term met once may well be common enough to walk for —
+    capped by the statistics' bound. A walk needs about ``want / share`` rows: twice that
+    is walked, so that an unlucky estimate rarely needs another walk, and a term for which
+    even the longest walk would not do goes to the index at once. The index fetches and
+    sorts every match (``share × total``). Costs are in nanoseconds per row walked and per
+    match fetched. A walk reads from the start again (an index-only scan that stops at the
+    page), so each walk is at least twice the last, and the total stays within a small
+    multiple of it; a walk that cannot be (the longest is near) is not taken.
     """
-    if found == 0 or total <= walked:
+    if total <= walked or walked >= MAX_WALK:
         return None
-    depth = min(MAX_WALK, -(-3 * want * walked // (2 * found)))  # ⌈1.5 × want / share⌉
-    if depth * walk_ns * walked < found * total * match_ns:
+    if prior is not None and prior.exact:
+        part, whole = prior.share, PPM
+    else:
+        part, whole = found + 1, walked
+        if prior is not None and prior.share * whole < part * PPM:
+            part, whole = prior.share, PPM
+    if part == 0 or want * whole > MAX_WALK * part:  # not even the longest walk would do
+        return None
+    depth = min(MAX_WALK, max(2 * walked, -(-2 * want * whole // part)))  # ⌈2 × want / share⌉
+    if depth < 2 * walked:  # the longest walk is not twice the last: it would find too few
+        return None
+    if depth * walk_ns * whole < part * total * match_ns:
         return depth
     return None
+
+
+def share_prior(term: str, shares: Mapping[str, int], floor: int) -> Prior | None:
+    """What the statistics say of a term's share (``shares``: the common bigrams' shares in
+    ppm; ``floor``: the least of them, which every bigram they do not list is below). A
+    term's share is at most its rarest bigram's — exactly it for a 2-character term. None
+    for a Latin word, whose letters' bigrams are in nearly every English name and say
+    nothing, and when there are no statistics."""
+    grams = bigrams(term)
+    if not grams or not shares or is_word(term):
+        return None
+    share = min(shares.get(g, floor) for g in grams)
+    return Prior(share, exact=len(grams) == 1 and grams[0] in shares and len(term) == 2)
 
 
 def selective_grams(
@@ -109,41 +167,3 @@ def selective_grams(
     ranked = sorted(set(grams), key=lambda g: (shares.get(g, 0), g))
     keep = [g for g in ranked if shares.get(g, 0) <= common]
     return sorted(keep or ranked[:1])
-
-
-def trigram_window(term: str, shares: Mapping[str, int], *, width: int = 4) -> str:
-    """The part of a Latin term pg_trgm is asked for: the ``width`` letters and digits in a
-    row whose trigrams are rarest. pg_trgm reads the posting list of every trigram of its
-    pattern, and in a register of pinyin names "eng", "hen" or "ang" are in a large share of
-    them: for "yucheng" the window "yuch" alone narrows to the few names that hold it, and
-    the ``LIKE`` recheck of the whole term keeps the answer exact. A trigram's share is
-    estimated by the rarer of its two bigrams (``shares``: the bigram statistics; unlisted:
-    rare). The whole term when it is no longer than ``width``."""
-    if len(term) <= width:
-        return term
-    runs = [w for w in _runs(term) if len(w) >= 3]
-    if not runs:
-        return term
-    size = min(width, max(len(r) for r in runs))
-
-    def cost(window: str) -> int:
-        return sum(
-            min(shares.get(window[i : i + 2], 0), shares.get(window[i + 1 : i + 3], 0))
-            for i in range(len(window) - 2)
-        )
-
-    windows = [r[i : i + size] for r in runs if len(r) >= size for i in range(len(r) - size + 1)]
-    return min(windows, key=cost)
-
-
-def _runs(term: str) -> list[str]:
-    """The term's runs of letters and digits (pg_trgm's words)."""
-    out, run = [], ""
-    for char in term:
-        if char.isalnum():
-            run += char
-        else:
-            if run:
-                out.append(run)
-            run = ""
-    return [*out, run] if run else out

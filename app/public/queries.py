@@ -22,12 +22,15 @@ import asyncpg
 from app import dburl
 from app.db import SQLITE_BUSY_TIMEOUT_MS
 from app.domain.search import (
+    MAX_VOCABULARY_WORDS,
     PPM,
+    Prior,
     bigrams,
     fts_query,
+    is_word,
     like_pattern,
     selective_grams,
-    trigram_window,
+    share_prior,
     uses_trigrams,
 )
 
@@ -75,13 +78,17 @@ class After:
 
 
 class Reader(Protocol):
-    # What a walk costs a row and the index a match, in ns (``search.second_walk``); None:
+    # What a walk costs a row and the index a match, in ns (``search.next_walk``); None:
     # the index is always cheaper than walking further (SQLite's FTS tables).
     walk_ns: int | None
     match_ns: int
 
     async def estimated_rows(self) -> int:
         """The register's size as the database last counted it (0: unknown)."""
+        ...
+
+    async def prior(self, term: str) -> Prior | None:
+        """What the database's statistics say of the term's share (``search.share_prior``)."""
         ...
 
     async def by_number(self, number: str) -> PublicRow | None: ...
@@ -132,11 +139,23 @@ PG = {
         f" SELECT {_COLS} FROM hits WHERE search_key LIKE $2 ESCAPE '\\'"
         f" ORDER BY {_ORDER} LIMIT $3"
     ),
-    # $1: the pattern of the term's selective window (search.trigram_window), $2: the whole
-    # term's, which rechecks the window's candidates
+    # $1: the pattern pg_trgm is asked for, $2: the one that rechecks its candidates (today
+    # both the whole term's)
     "trigrams": (
         f"WITH hits AS MATERIALIZED (SELECT {_COLS}, search_key FROM certificates"
         f" WHERE search_key LIKE $1 ESCAPE '\\' {{after}})"
+        f" SELECT {_COLS} FROM hits WHERE search_key LIKE $2 ESCAPE '\\'"
+        f" ORDER BY {_ORDER} LIMIT $3"
+    ),
+    # A Latin word: the vocabulary's words that contain it ($1: the word's pattern) ...
+    "vocabulary": (
+        "SELECT word FROM certificate_search_vocabulary WHERE word LIKE $1 ESCAPE '\\' LIMIT $2"
+    ),
+    # ... then the names holding one of them ($1), exactly the names holding the word; the
+    # LIKE on the key ($2) rechecks all the same
+    "words": (
+        f"WITH hits AS MATERIALIZED (SELECT {_COLS}, search_key FROM certificates"
+        f" WHERE starcert_words(search_key) && $1::text[] {{after}})"
         f" SELECT {_COLS} FROM hits WHERE search_key LIKE $2 ESCAPE '\\'"
         f" ORDER BY {_ORDER} LIMIT $3"
     ),
@@ -255,6 +274,10 @@ class PostgresReader:
     async def estimated_rows(self) -> int:
         return (await self._statistics()).rows
 
+    async def prior(self, term: str) -> Prior | None:
+        stats = await self._statistics()
+        return share_prior(term, stats.gram_shares, min(stats.gram_shares.values(), default=0))
+
     async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]:
         return await self._fetch(PG["by_numbers"], list(numbers))
 
@@ -265,17 +288,27 @@ class PostgresReader:
     async def index_statement(
         self, term: str, after: After | None, limit: int
     ) -> tuple[str, tuple[Any, ...]]:
-        """The statement ``indexed`` runs for ``term``, with its arguments: pg_trgm for Latin
-        words; any other term — 2 characters, Chinese, punctuated — by its selective bigrams."""
-        shares = (await self._statistics()).gram_shares
+        """The statement ``indexed`` runs for ``term``, with its arguments: a Latin word by the
+        vocabulary's words that contain it (none: the statement finds nothing at once);
+        other Latin terms, or a word in too many words, by pg_trgm; any other term — 2
+        characters, Chinese, punctuated — by its selective bigrams."""
+        if is_word(term):
+            pool = await self._get_pool()
+            async with self._gate, pool.acquire() as conn:
+                found = await conn.fetch(
+                    PG["vocabulary"], like_pattern(term), MAX_VOCABULARY_WORDS + 1
+                )
+            if len(found) <= MAX_VOCABULARY_WORDS:
+                words = [r[0] for r in found]
+                args = (words, like_pattern(term), limit, *_after_args(after))
+                return pg_statement("words", after), args
         if uses_trigrams(term) and term.isascii():
-            window = like_pattern(trigram_window(term, shares))
-            return pg_statement("trigrams", after), (
-                window,
-                like_pattern(term),
-                limit,
-                *_after_args(after),
-            )
+            # every trigram of the term: GIN intersects their posting lists itself, skipping
+            # through the long ones (a window of the term, asked for alone, can be common
+            # though the term is rare)
+            pattern = like_pattern(term)
+            return pg_statement("trigrams", after), (pattern, pattern, limit, *_after_args(after))
+        shares = (await self._statistics()).gram_shares
         grams = selective_grams(bigrams(term), shares)
         return pg_statement("bigrams", after), (
             grams,
@@ -353,6 +386,9 @@ class SqliteReader:
 
     async def estimated_rows(self) -> int:
         return 0  # not needed: the index always answers after the first walk
+
+    async def prior(self, term: str) -> Prior | None:
+        return None
 
     def __init__(self, path: str, *, pool_size: int) -> None:
         self._path = path

@@ -5,10 +5,10 @@ cached in the process, so a change is visible in the very next read.
 
 A name search first walks the public order (an index-only scan on PostgreSQL): a common term
 (科技, "technology") fills a page at once there, however many rows an index would have to
-fetch and sort. The first walk also measures how common the term is, and
-``search.second_walk`` weighs walking further against the index, whose cost grows with the
-number of matches — decided in code, never by the planner's estimate of a ``LIKE``, which
-misjudges such patterns by orders of magnitude (docs/performance.md#search).
+fetch and sort. Each walk also measures how common the term is, and ``search.next_walk``
+weighs walking further against the index, whose cost grows with the number of matches —
+decided in code, never by the planner's estimate of a ``LIKE``, which misjudges such
+patterns by orders of magnitude (docs/performance.md, Name search).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from app.domain import uscc as uscc_rules
 from app.domain.enums import CertificateStatus
 from app.domain.numbers import normalise_certificate_number
 from app.domain.problems import VALIDATION, FieldError
-from app.domain.search import FIRST_WALK, MAX_TERM, MIN_TERM, second_walk, term
+from app.domain.search import FIRST_WALK, MAX_TERM, MIN_TERM, next_walk, term
 from app.pagination import decode_cursor, encode_cursor
 from app.public.queries import After, PublicRow, Reader
 from app.public.records import VerifyItem, certificate_record, verify_result
@@ -70,22 +70,24 @@ class PublicService:
 
     async def _by_name(self, wanted: str, after: After | None, want: int) -> list[PublicRow]:
         reader = self.reader
-        rows = await reader.walk(wanted, after, FIRST_WALK, want)
-        if len(rows) >= want:
-            return rows
-        if reader.walk_ns is not None and rows:
-            depth = second_walk(
+        depth = FIRST_WALK
+        rows = await reader.walk(wanted, after, depth, want)
+        while len(rows) < want and reader.walk_ns is not None:
+            further = next_walk(
                 found=len(rows),
-                walked=FIRST_WALK,
+                walked=depth,
                 want=want,
                 total=await reader.estimated_rows(),
                 walk_ns=reader.walk_ns,
                 match_ns=reader.match_ns,
+                prior=await reader.prior(wanted),
             )
-            if depth is not None:
-                rows = await reader.walk(wanted, after, depth, want)
-                if len(rows) >= want:
-                    return rows
+            if further is None:
+                break
+            depth = further
+            rows = await reader.walk(wanted, after, depth, want)
+        if len(rows) >= want:
+            return rows
         return await reader.indexed(wanted, after, want)
 
     async def verify(self, items: Sequence[VerifyItem]) -> list[dict[str, Any]]:

@@ -231,3 +231,35 @@ async def test_uscc_and_name_narrow_together_with_paging(api: Api) -> None:
     both = await search_all(api, limit=1, uscc=uscc, name=first["organisation"]["name"][:4])
     assert both == [second["number"], first["number"]]  # active first, then the superseded
     assert await search_all(api, limit=1, uscc=uscc, name="不存在") == []
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("huawei", 2),  # in two names, as a word
+        ("awe", 2),  # inside a word
+        ("tcl", 1),  # a word of the Chinese name
+        ("robam", 1),
+        ("microsoft", 0),  # in no name
+        ("keji", 2),
+    ],
+)
+async def test_the_index_alone_finds_every_latin_word(
+    api: Api, corpus: list[dict[str, Any]], term: str, expected: int
+) -> None:
+    """What the walk would find in so small a register, the index must find by itself: on
+    PostgreSQL through the vocabulary of words the write side keeps, on SQLite through its
+    trigram tables."""
+    rows = await api.app.state.public.reader.indexed(term, None, 21)
+    assert [r.number for r in rows] == oracle(corpus, term)
+    assert len(rows) == expected
+
+
+async def test_a_new_certificate_brings_its_words_to_the_index(api: Api) -> None:
+    from tests.support.workflow import Cast, Story
+
+    story = Story(api, await Cast.hire(api))
+    organisation = {"name_en": "Zhuhai Qiaoyuefeng Appliances Co., Ltd."}
+    certificate = await story.certificate(organisation=organisation)
+    rows = await api.app.state.public.reader.indexed("qiaoyue", None, 21)
+    assert [r.number for r in rows] == [certificate["number"]]

@@ -8,6 +8,7 @@ table the planner does not consider small; the terms are picked by their frequen
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from datetime import date
@@ -141,3 +142,51 @@ async def test_every_class_of_term_is_served_by_an_index(
             response = await api.get("/public/v1/certificates", params={"name": term})
             assert response.status_code == 200
             assert calls == expected, (term, calls)
+
+
+@pytest.mark.postgresql_only
+async def test_the_worst_kinds_of_term_are_bounded_on_postgresql(
+    api: Api, subtests: pytest.Subtests
+) -> None:
+    """The worst cases a register-drawn benchmark found at a million names: a rare Latin word
+    made of common pinyin syllables (every trigram of it in many names), an English word in
+    no name, a 2-character term in a few hundredths of a percent of them. Each is answered
+    by an index over its own matches, never by a posting list as long as a common trigram's."""
+    settings = api.app.state.settings
+    await load.load(settings, load.Plan(ROWS, date(2026, 11, 23), "ASC", seed=3))
+    keys = await _keys(api)
+    words = Counter(w for k in keys for w in set(re.findall(r"[a-z0-9]+", k)))
+    trigrams = Counter(
+        t for w in words.elements() for t in {w[i : i + 3] for i in range(len(w) - 2)}
+    )
+    # a rare word whose every trigram is in at least 1 % of the names: the kind pg_trgm
+    # answers slowest, since it reads each of their posting lists
+    rare = next(
+        w
+        for w, n in sorted(words.items())
+        if n <= 2
+        and len(w) >= 7
+        and all(trigrams[w[i : i + 3]] >= ROWS // 100 for i in range(len(w) - 2))
+    )
+    reader = api.app.state.public.reader
+    for term, found in ((rare, True), ("microsoft", False)):
+        with subtests.test(term=term):
+            sql, args = await reader.index_statement(term, None, 21)
+            assert sql == pg_statement("words", None)
+            assert bool(args[0]) is found and all(term in w for w in args[0])
+            nodes = await _explain_pg(settings.database_url, sql, *args)
+            assert "Seq Scan" not in {n["Node Type"] for n in nodes}, nodes
+            assert any(n.get("Index Name") == "ix_certificates_search_words" for n in nodes)
+            response = await api.get("/public/v1/certificates", params={"name": term})
+            assert (len(response.json()["items"]) > 0) is found
+    bigram_counts = Counter(b for k in keys for b in {k[i : i + 2] for i in range(len(k) - 1)})
+    scarce = next(
+        b
+        for b, n in sorted(bigram_counts.items())
+        if ROWS * 3 // 10_000 <= n <= ROWS * 8 // 10_000
+        and all("\u4e00" <= c <= "\u9fff" for c in b)
+    )  # in 0.03 to 0.08 % of the names
+    sql, args = await reader.index_statement(scarce, None, 21)
+    assert sql == pg_statement("bigrams", None) and args[0] == [scarce]
+    nodes = await _explain_pg(settings.database_url, sql, *args)
+    assert any(n.get("Index Name") == "ix_certificates_search_bigrams" for n in nodes), nodes

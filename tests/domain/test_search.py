@@ -9,14 +9,16 @@ from hypothesis import strategies as st
 
 from app.domain.search import (
     MAX_WALK,
+    Prior,
     bigrams,
     doubled,
     fts_query,
+    is_word,
     like_pattern,
-    second_walk,
+    next_walk,
     selective_grams,
+    share_prior,
     term,
-    trigram_window,
     uses_trigrams,
 )
 
@@ -38,18 +40,56 @@ def test_selection_is_a_nonempty_subset(grams: list[str]) -> None:
     assert chosen and set(chosen) <= set(grams)
 
 
-def test_second_walk_weighs_the_walk_against_the_index() -> None:
-    costs = {"walk_ns": 300, "match_ns": 4000}
-    # 16 in 1,000 (1.6 %, ~16,000 matches): walking ~2,000 rows beats fetching 16,000
-    assert second_walk(found=16, walked=1000, want=21, total=1_000_000, **costs) == 1969
-    # 1 in 1,000 (~1,000 matches): the index fetches them faster than a 31,500-row walk
-    assert second_walk(found=1, walked=1000, want=21, total=1_000_000, **costs) is None
-    # nothing found, or the first walk already saw the whole register
-    assert second_walk(found=0, walked=1000, want=21, total=1_000_000, **costs) is None
-    assert second_walk(found=5, walked=1000, want=21, total=900, **costs) is None
-    # never deeper than MAX_WALK
-    depth = second_walk(found=1, walked=100_000, want=21, total=10**9, **costs)
-    assert depth == MAX_WALK
+COSTS = {"walk_ns": 300, "match_ns": 4000, "want": 21, "total": 1_000_000}
+BOUND, EXACT = False, True
+
+
+@pytest.mark.parametrize(
+    ("found", "walked", "prior", "depth"),
+    [
+        # 15 in the first 3,000 (about 0.5 %): a walk of 7,875 rows beats 5,000 fetches
+        (15, 3000, None, 7875),
+        # 4 (0.17 % with one more than seen): the longest walk still beats the index
+        (4, 3000, None, MAX_WALK),
+        # 3 or fewer (~0.1 %): the index fetches them faster than the longest walk
+        (3, 3000, None, None),
+        (0, 3000, None, None),
+        # a walk that still found too few walks further, or gives up
+        (15, 7875, None, MAX_WALK),
+        (8, 14_000, None, None),
+        (12, 11_000, None, None),  # the longest walk would not be twice this one
+        # the statistics know the share exactly (业股, 0.36 % of the names): walk for it,
+        # however few the first walk met; or go to the index when it is cheaper
+        (1, 3000, (3_600, EXACT), 11_667),
+        (9, 3000, (650, EXACT), None),
+        # they bound it: a bound below the walks' estimate wins (圳市民: 0.06 %) ...
+        (3, 3000, (600, BOUND), None),
+        # ... one above it changes nothing
+        (4, 3000, (50_000, BOUND), MAX_WALK),
+    ],
+)
+def test_the_next_walk_weighs_walking_against_the_index(
+    found: int, walked: int, prior: tuple[int, bool] | None, depth: int | None
+) -> None:
+    known = Prior(*prior) if prior else None
+    assert next_walk(found=found, walked=walked, prior=known, **COSTS) == depth
+
+
+def test_walks_stop_at_the_register_and_at_the_longest_walk() -> None:
+    assert next_walk(found=5, walked=3000, **{**COSTS, "total": 2900}) is None
+    assert next_walk(found=1, walked=MAX_WALK, **{**COSTS, "total": 10**9}) is None
+
+
+def test_what_the_statistics_say_of_a_term() -> None:
+    shares = {"家具": 6_000, "具有": 6_100, "有限": 990_000}
+    assert share_prior("家具", shares, 270) == Prior(6_000, exact=True)
+    assert share_prior("家具有限", shares, 270) == Prior(6_000, exact=False)  # at most
+    assert share_prior("家电", shares, 270) == Prior(270, exact=False)  # below the list
+    assert share_prior("家", shares, 270) is None  # no bigram at all
+    assert share_prior("家具", {}, 0) is None  # no statistics yet
+    # a Latin word's letter bigrams say nothing
+    latin = dict.fromkeys(["fe", "en", "ng", "ga", "ai", "iy"], 500_000)
+    assert share_prior("fengaiyi", latin, 270) is None
 
 
 def test_terms_for_pg_trgm() -> None:
@@ -59,27 +99,10 @@ def test_terms_for_pg_trgm() -> None:
     assert uses_trigrams("tc lcd") and not uses_trigrams("ab cd")
 
 
-def test_the_trigram_window_avoids_common_trigrams() -> None:
-    shares = {
-        "en": 500_000,
-        "ng": 600_000,
-        "he": 300_000,
-        "ch": 200_000,
-        "yu": 50_000,
-        "uc": 10_000,
-    }
-    assert trigram_window("yucheng", shares) == "yuch"
-    assert trigram_window("tcl", shares) == "tcl"  # no longer than the window
-    # only letters and digits in a row: pg_trgm's words, never across a space or a stop
-    assert trigram_window("co., ltd", shares) == "ltd"
-    assert trigram_window("ab xyzw", {"xy": 900_000}) == "xyzw"
-    assert trigram_window("ab, cd", {}) == "ab, cd"  # no run of three: the whole term
-    assert trigram_window("abcde", {"ab": 900_000, "bc": 900_000}) == "bcde"
-
-
-@given(st.text(alphabet="abcdefgh .,", min_size=1, max_size=20))
-def test_the_window_is_part_of_the_term(term: str) -> None:
-    assert trigram_window(term, {"ab": 500_000}) in term
+def test_a_latin_word_is_letters_and_digits_only() -> None:
+    assert is_word("fengaiyi") and is_word("tcl2008")
+    assert not is_word("gree electric") and not is_word("co.") and not is_word("华为")
+    assert not is_word("café")  # not ASCII: a separator for the words of a key
 
 
 @pytest.mark.parametrize(

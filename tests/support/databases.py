@@ -18,6 +18,8 @@ from app.schema_version import alembic_config
 from app.services.events import GENESIS_HASH
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+# search structures the migrations make beside the models' tables (app/services/search_index.py)
+POSTGRES_SEARCH_TABLES = ("certificate_search_vocabulary",)
 
 
 def postgres_server_url() -> str:
@@ -83,7 +85,7 @@ async def reset_database(db: Database) -> None:
             for table in tables:
                 await conn.execute(text(f'DELETE FROM "{table}"'))
         else:
-            listed = ", ".join(f'"{t}"' for t in tables)
+            listed = ", ".join(f'"{t}"' for t in [*tables, *POSTGRES_SEARCH_TABLES])
             await conn.execute(text(f"TRUNCATE {listed} RESTART IDENTITY CASCADE"))
         await conn.execute(
             text("UPDATE event_chain SET last_event_id = 0, last_hash = :genesis"),

@@ -157,8 +157,11 @@ class Story:
         body = organisation_body(**override)
         return await self.ok("POST", "/api/v1/organisations", self.cast.staff, 201, json=body)
 
-    async def accepted_application(self, **override: Any) -> dict[str, Any]:
-        organisation = await self.organisation()
+    async def accepted_application(
+        self, *, organisation: dict[str, Any] | None = None, **override: Any
+    ) -> dict[str, Any]:
+        """An accepted application of a new organisation (``organisation``: its overrides)."""
+        organisation = await self.organisation(**(organisation or {}))
         body = application_body(organisation["id"], **override)
         created = await self.ok("POST", "/api/v1/applications", self.cast.staff, 201, json=body)
         url = f"/api/v1/applications/{created['id']}/accept"
