@@ -22,7 +22,13 @@ def _settings() -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.services.rubrics import RubricFileError, load_configured, startup_problem
+
     settings = _settings()
+    try:
+        load_configured(settings)  # a rubric file that cannot be used: one line a problem
+    except RubricFileError as exc:
+        sys.exit(startup_problem(exc))
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app import dburl
+from app.domain import policy
 
 ENV_PREFIX = "STARCERT_"
 
@@ -95,10 +96,17 @@ class Settings(BaseSettings):
         description="Days past a surveillance's due date before housekeeping suspends.",
     )
     max_suspension_days: int = Field(
-        default=180,
+        default=policy.DEFAULT_MAX_SUSPENSION_DAYS,
         ge=1,
-        le=3650,
-        description="Days of suspension before housekeeping withdraws the certificate.",
+        description="Days of suspension before housekeeping withdraws the certificate "
+        f"(at most {policy.MAX_SUSPENSION_DAYS}).",
+    )
+    surveillance_window_days: int = Field(
+        default=policy.DEFAULT_SURVEILLANCE_WINDOW_DAYS,
+        ge=0,
+        le=policy.MAX_SURVEILLANCE_WINDOW_DAYS,
+        description="How many days before its due date a surveillance audit can be decided "
+        f"(0 to {policy.MAX_SURVEILLANCE_WINDOW_DAYS}).",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."
@@ -115,6 +123,12 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(
         default=10, ge=1, le=200, description="The size of each database connection pool."
+    )
+    rubric_file: Path | None = Field(
+        default=None,
+        description="A rubric edition (`.toml` or `.json`): the points of every indicator "
+        "that new audits are scored on, checked at start-up; the built-in `gbt27922-2011` "
+        "when unset.",
     )
     # Declared for the features of later versions, so that a configuration written today
     # keeps working; each is used by the feature that needs it.
@@ -139,6 +153,16 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         dburl.parse(value)
+        return value
+
+    @field_validator("max_suspension_days")
+    @classmethod
+    def _max_suspension(cls, value: int) -> int:
+        if value > policy.MAX_SUSPENSION_DAYS:
+            raise ValueError(
+                f"at most {policy.MAX_SUSPENSION_DAYS} days (CNCA practice caps a suspension "
+                f"at six months), not {value}"
+            )
         return value
 
     @field_validator("log_level", mode="before")
@@ -187,7 +211,8 @@ def describe_error(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else "?"
-        lines.append(f"invalid setting {ENV_PREFIX}{field.upper()}: {item['msg']}")
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"invalid setting {ENV_PREFIX}{field.upper()}: {message}")
     return "; ".join(lines)
 
 

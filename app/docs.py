@@ -1,7 +1,11 @@
 """The parts of the project's docs generated from the code, so that a fact lives once.
 
 - ``docs/api.md``: the problem table, from the catalogue (``app.domain.problems``);
-- ``docs/operations.md``: the settings table, from ``app.config.Settings``.
+- ``docs/operations.md``: the settings table, from ``app.config.Settings``;
+- ``docs/domain.md``: the person-days table, from ``app.domain.policy.PERSON_DAY_BANDS``.
+
+Whole files too: ``docs/rubric-edition.example.toml``, an example rubric edition (the
+built-in points under their own id), from ``app.domain.rubric``.
 
 ``python -m app.docs`` rewrites them between their markers; ``--check`` only says whether
 they are current (the test suite checks it too).
@@ -11,10 +15,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import fields
+from decimal import Decimal
 from pathlib import Path
 
 from app.config import ENV_PREFIX, Settings
+from app.domain.policy import OPEN_BAND_STEP, OPEN_BAND_STEP_EMPLOYEES, PERSON_DAY_BANDS
 from app.domain.problems import CATALOGUE
+from app.domain.rubric_editions import BUILT_IN, RubricEdition, to_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,10 +56,65 @@ def settings_table() -> str:
     return "\n".join(lines)
 
 
+def _days(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def person_days_table() -> str:
+    """The person-days table of the policy: a row per band, then the step above the last."""
+    lines = [
+        "| employees | initial total | of which planning and document review | initial on "
+        "site | surveillance total | surveillance on site | recertification total | "
+        "recertification on site |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    low = 1
+    for band in PERSON_DAY_BANDS:
+        figures = " | ".join(_days(getattr(band.figures, f.name)) for f in fields(band.figures))
+        lines.append(f"| {low}–{band.max_employees} | {figures} |")
+        low = band.max_employees + 1
+    step = " | ".join(f"+{_days(getattr(OPEN_BAND_STEP, f.name))}" for f in fields(OPEN_BAND_STEP))
+    lines.append(
+        f"| above {low - 1}: per started {OPEN_BAND_STEP_EMPLOYEES:,} employees | {step} |"
+    )
+    return "\n".join(lines)
+
+
 # (file, marker name, what goes between its markers)
 BLOCKS: Sequence[tuple[str, str, Callable[[], str]]] = (
     ("docs/api.md", "problem-table", problem_table),
     ("docs/operations.md", "settings-table", settings_table),
+    ("docs/domain.md", "person-days-table", person_days_table),
+)
+
+
+EXAMPLE_EDITION = RubricEdition(
+    "gbt27922-2011.example", f"{BUILT_IN.title}（示例 example）", BUILT_IN.weights
+)
+EXAMPLE_HEADER = """\
+# An example rubric edition for STARCERT_RUBRIC_FILE (docs/operations.md, Rubric editions).
+#
+# GB/T 27922-2011 fixes the categories (service_system 40, product_service 35 and
+# customer_service 25 points), the sections and the indicators below. An edition gives the
+# points of every indicator (more than 0, in steps of 0.5) and whether it may be excluded as
+# not applicable (excludable, false when left out). The indicators of each category add up to
+# its points, and each category keeps at least one that cannot be excluded.
+#
+# This one repeats starcert's built-in points under its own id. For your own scoring sheet,
+# copy it, give it an id gbt27922-2011.<edition> (lower-case letters, digits and dashes) and
+# a title, and change the points. An edition never changes once used: changed points need a
+# new id. Generated from app/domain/rubric.py by python -m app.docs.
+"""
+
+
+def example_edition() -> str:
+    """The example rubric edition file (TOML)."""
+    return to_toml(EXAMPLE_EDITION, header=EXAMPLE_HEADER)
+
+
+# (file, its whole content)
+FILES: Sequence[tuple[str, Callable[[], str]]] = (
+    ("docs/rubric-edition.example.toml", example_edition),
 )
 
 
@@ -73,6 +136,10 @@ def stale() -> list[str]:
         text = path.read_text(encoding="utf-8")
         if render(text, marker, make()) != text:
             out.append(name)
+    for name, make in FILES:
+        path = ROOT / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != make():
+            out.append(name)
     return out
 
 
@@ -86,6 +153,8 @@ def main(argv: Sequence[str]) -> int:
         path = ROOT / name
         text = path.read_text(encoding="utf-8")
         path.write_text(render(text, marker, make()), encoding="utf-8")
+    for name, make in FILES:
+        (ROOT / name).write_text(make(), encoding="utf-8")
     return 0
 
 

@@ -40,6 +40,7 @@ from app.routers import (
     users,
 )
 from app.routers import public as public_routes
+from app.services import rubrics as rubric_editions
 from app.services.bootstrap import ensure_bootstrap_admin
 
 DESCRIPTION = """\
@@ -73,6 +74,9 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     clock = clock or Clock(settings.zone)
+    # the rubric edition (STARCERT_RUBRIC_FILE) is read and checked before anything else:
+    # a file that cannot be used is refused, one line per problem (RubricFileError)
+    rubric_editions.load_configured(settings)
     owns_db = db is None
     database = db or Database.from_settings(settings)
 
@@ -89,6 +93,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_bootstrap_admin(database, settings, clock)
+        # stored if new; its id stored with other content stops the start
+        await rubric_editions.register_configured(database, settings, clock)
         # Everything loaded so far (modules, models, schemas, routes) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall the
         # event loop for tens of milliseconds under load.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.domain.problems import (
     BAD_REQUEST,
     CONFLICT,
+    INVISIBLE_CHARACTERS,
     MALFORMED_JSON,
     METHOD_NOT_ALLOWED,
     ROUTE_NOT_FOUND,
@@ -38,7 +40,7 @@ from app.domain.problems import (
     ProblemType,
 )
 from app.paths import PAGES_PREFIX
-from app.schemas.common import PATTERN_MESSAGES
+from app.schemas.common import INVISIBLE_ERROR_TYPE, PATTERN_MESSAGES
 
 log = logging.getLogger("starcert")
 
@@ -61,6 +63,10 @@ class Problem(BaseModel):
     code: str = Field(examples=["application.invalid_transition"])
     errors: list[ProblemErrorItem] | None = Field(
         default=None, description="Each invalid parameter or field (validation problems)."
+    )
+    window_opens_on: date | None = Field(
+        default=None,
+        description="The first day a surveillance can be decided (`audit.surveillance_not_due`).",
     )
 
 
@@ -86,8 +92,8 @@ def problem(
     }
     if errors:
         body["errors"] = [{"loc": list(e.loc), "msg": e.msg} for e in errors]
-    if extensions:
-        body.update(extensions)
+    if extensions:  # dates as ISO 8601 (``window_opens_on``)
+        body.update({k: v.isoformat() if isinstance(v, date) else v for k, v in extensions.items()})
     if kind is UNAUTHENTICATED:
         headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
     return ProblemResponse(body, status_code=kind.status, headers=dict(headers or {}) or None)
@@ -119,6 +125,9 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 
 MALFORMED_DETAIL = "the request body is not valid JSON"
 VALIDATION_DETAIL = "the request is not valid; see errors"
+INVISIBLE_DETAIL = (
+    "a name, address or scope holds an invisible or direction-control character; see errors"
+)
 
 
 def field_errors(raw: Sequence[Any], *, prefix: tuple[str, ...] = ()) -> list[FieldError]:
@@ -134,11 +143,15 @@ def field_errors(raw: Sequence[Any], *, prefix: tuple[str, ...] = ()) -> list[Fi
 
 
 def invalid_request(raw: Sequence[Any], *, prefix: tuple[str, ...] = ()) -> ProblemResponse:
-    """400 ``request.malformed_json`` for a body that is not JSON, else 422
-    ``request.validation`` with every error located."""
+    """400 ``request.malformed_json`` for a body that is not JSON, else 422 with every error
+    located: ``request.invisible_characters`` when a text holds an invisible or
+    direction-control character, ``request.validation`` otherwise."""
     if any(e.get("type") == "json_invalid" for e in raw):
         return problem(MALFORMED_JSON, MALFORMED_DETAIL)
-    return problem(VALIDATION, VALIDATION_DETAIL, errors=field_errors(raw, prefix=prefix))
+    errors = field_errors(raw, prefix=prefix)
+    if any(e.get("type") == INVISIBLE_ERROR_TYPE for e in raw):
+        return problem(INVISIBLE_CHARACTERS, INVISIBLE_DETAIL, errors=errors)
+    return problem(VALIDATION, VALIDATION_DETAIL, errors=errors)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -28,12 +28,14 @@ def test_defaults_are_those_of_api_md(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.public_base_url == "http://127.0.0.1:8000"
     assert s.timezone == "Asia/Shanghai"
     assert (s.surveillance_grace_days, s.max_suspension_days) == (30, 180)
+    assert s.surveillance_window_days == 90
     assert s.max_upload_mb == 20
     assert str(s.storage_dir) == "data/documents"
     assert s.s3_url is None and s.redis_url is None
     assert str(s.signing_key_file) == "data/signing-key.jwk"
     assert s.webhooks_allow_private is False
     assert s.trusted_proxies == ()
+    assert s.rubric_file is None
 
 
 def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,6 +105,10 @@ def test_one_function_gives_sqlite_its_file(url: str, path: str) -> None:
         ("TIMEZONE", "Mars/Olympus"),
         ("CERTIFICATE_PREFIX", "asc-1"),
         ("SURVEILLANCE_GRACE_DAYS", "-1"),
+        ("SURVEILLANCE_WINDOW_DAYS", "-1"),
+        ("SURVEILLANCE_WINDOW_DAYS", "181"),
+        ("MAX_SUSPENSION_DAYS", "0"),
+        ("MAX_SUSPENSION_DAYS", "181"),
         ("TRUSTED_PROXIES", "not-an-ip"),
         ("LOG_LEVEL", "LOUD"),
         ("WEBHOOKS_ALLOW_PRIVATE", "perhaps"),
@@ -117,6 +123,29 @@ def test_a_bad_value_is_one_clear_line(
     message = describe_error(caught.value)
     assert message.startswith(f"invalid setting STARCERT_{env}: ")
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(("env", "value"), [("SURVEILLANCE_WINDOW_DAYS", 0),
+                                            ("SURVEILLANCE_WINDOW_DAYS", 180),
+                                            ("MAX_SUSPENSION_DAYS", 1),
+                                            ("MAX_SUSPENSION_DAYS", 180)])  # fmt: skip
+def test_the_bounds_of_the_certificate_periods_are_allowed(
+    monkeypatch: pytest.MonkeyPatch, env: str, value: int
+) -> None:
+    monkeypatch.setenv(f"STARCERT_{env}", str(value))
+    assert getattr(Settings(), env.lower()) == value
+
+
+def test_a_suspension_longer_than_six_months_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STARCERT_MAX_SUSPENSION_DAYS", "365")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert describe_error(caught.value) == (
+        "invalid setting STARCERT_MAX_SUSPENSION_DAYS: at most 180 days (CNCA practice caps a "
+        "suspension at six months), not 365"
+    )
 
 
 def test_cli_refuses_to_start_with_one_line(tmp_path: object) -> None:

@@ -48,6 +48,11 @@ CERT_COLUMNS = (
     "next_surveillance_due", "recertification_due", "surveillances_done", "status_changed_on",
     "search_key", "version", "created_at", "updated_at",
 )  # fmt: skip
+# the demo's suspensions are the body's decisions (docs/domain.md §7: causes)
+SUSPENDED_BY_THE_BODY = (
+    "UPDATE certificates SET suspension_causes = '[\"body_decision\"]'"
+    " WHERE status = 'suspended' AND id >= ?"
+)
 EVENT_COLUMNS = ("id", "occurred_at", "actor_user_id", "entity_type", "entity_id", "action",
                  "reason", "data", "hash", "prev_hash")  # fmt: skip
 
@@ -272,8 +277,10 @@ async def _load_postgres(dsn: str, plan: Plan) -> Plan:
             await conn.copy_records_to_table("renewals", records=plan.renewals)
             await conn.execute(
                 "UPDATE certificates c SET status = 'superseded', superseded_by = r.new,"
-                " status_changed_on = r.renewed_on FROM renewals r WHERE c.number = r.old"
+                " superseded_on = r.renewed_on, status_changed_on = r.renewed_on"
+                " FROM renewals r WHERE c.number = r.old"
             )
+            await conn.execute(SUSPENDED_BY_THE_BODY.replace("?", "$1"), first_cert)
             await _sequences_postgres(conn, plan)
             await conn.execute(
                 "INSERT INTO certificate_search_vocabulary (word)"
@@ -333,9 +340,10 @@ def _load_sqlite(path: str, plan: Plan) -> Plan:
         )
         conn.executemany(
             "UPDATE certificates SET status = 'superseded', superseded_by = ?,"
-            " status_changed_on = ? WHERE number = ?",
-            [(new, on.isoformat(), old) for old, new, on in plan.renewals],
+            " superseded_on = ?, status_changed_on = ? WHERE number = ?",
+            [(new, on.isoformat(), on.isoformat(), old) for old, new, on in plan.renewals],
         )
+        conn.execute(SUSPENDED_BY_THE_BODY, (first_cert,))
         series = f"certificate:{plan.prefix}"
         conn.executemany(
             "INSERT INTO number_sequences (series, year, last_value) VALUES (?, ?, ?)"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING
+from types import MappingProxyType
 
 from app.domain import uscc as uscc_rules
 from app.domain.enums import (
@@ -25,6 +26,31 @@ class Finding:
     code: str
     severity: FindingSeverity
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Declarations:
+    """The applicant's two declarations; both must be made (true) for acceptance."""
+
+    no_major_service_failures: bool  # 售后服务无重大失误
+    no_major_quality_incidents: bool  # 近年内无重大质量事故或不良信用记录
+
+
+DECLARATION_NAMES_ZH: Mapping[str, str] = MappingProxyType(
+    {
+        "no_major_service_failures": "售后服务无重大失误",
+        "no_major_quality_incidents": "近年内无重大质量事故或不良信用记录",
+    }
+)
+
+
+def undeclared(declarations: Declarations | None) -> list[str]:
+    """The declarations not made true, in order (all of them when none was given)."""
+    return [
+        name
+        for name in DECLARATION_NAMES_ZH
+        if declarations is None or not getattr(declarations, name)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +77,7 @@ def assess(
     uscc: str,
     registered_capital_cny: int | None,
     holds_live_certificate: bool,
+    declarations: Declarations | None,
 ) -> Eligibility:
     """The findings of §4's table, in its order; unknown capital gives no ``capital.low``."""
     findings: list[Finding] = []
@@ -75,12 +102,34 @@ def assess(
                 f"{service_management_staff_count} service management staff; {needed} needed",
             )
         )
-    if not uscc_rules.is_valid(uscc):
+    uscc_failures = uscc_rules.failures(uscc)
+    if uscc_failures:
         findings.append(
             Finding(
                 "organisation.invalid_uscc",
                 FindingSeverity.BLOCKING,
-                f"unified social credit code {uscc!r} fails its check (GB 32100)",
+                f"unified social credit code {uscc!r} fails its check (GB 32100): "
+                + "; ".join(uscc_failures),
+            )
+        )
+    elif not uscc_rules.is_enterprise(uscc):
+        findings.append(
+            Finding(
+                "organisation.not_enterprise",
+                FindingSeverity.BLOCKING,
+                f"unified social credit code {uscc!r} does not begin with 91: only an "
+                "enterprise registered with the market regulator, with independent legal "
+                "personality, can be certified",
+            )
+        )
+    missing_declarations = undeclared(declarations)
+    if missing_declarations:
+        findings.append(
+            Finding(
+                "declarations.missing",
+                FindingSeverity.BLOCKING,
+                "declarations not made true: "
+                + ", ".join(f"{n} ({DECLARATION_NAMES_ZH[n]})" for n in missing_declarations),
             )
         )
     if holds_live_certificate:

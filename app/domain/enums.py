@@ -81,11 +81,20 @@ class ApplicationStatus(StrEnum):
 
 
 class AuditKind(StrEnum):
-    """Kind of audit: initial, yearly surveillance or recertification (docs/domain.md §3, §6)."""
+    """Kind of audit: initial, yearly surveillance, recertification, or a grade upgrade
+    (docs/domain.md §3, §6)."""
 
     INITIAL = "initial"
     SURVEILLANCE = "surveillance"
     RECERTIFICATION = "recertification"
+    UPGRADE = "upgrade"
+
+
+class AuditWarning(StrEnum):
+    """Warnings of an audit plan: reported, never refused (docs/domain.md §5, §7)."""
+
+    TEAM_DAYS_SHORT = "audit.team_days_short"
+    BEFORE_SURVEILLANCE_WINDOW = "audit.before_surveillance_window"
 
 
 class AuditStatus(StrEnum):
@@ -119,6 +128,23 @@ CERTIFICATE_STATUS_NAMES_ZH: Mapping[CertificateStatus, str] = MappingProxyType(
         CertificateStatus.EXPIRED: "过期",
         CertificateStatus.SUPERSEDED: "已换证",
     }
+)
+
+
+class SuspensionCause(StrEnum):
+    """Why a certificate is suspended; a suspension carries a set of them (docs/domain.md §7).
+
+    A granted surveillance lifts the surveillance causes; a staff reinstatement lifts
+    ``body_decision`` only.
+    """
+
+    SURVEILLANCE_REFUSED = "surveillance_refused"
+    SURVEILLANCE_OVERDUE = "surveillance_overdue"
+    BODY_DECISION = "body_decision"
+
+
+SURVEILLANCE_CAUSES: frozenset[SuspensionCause] = frozenset(
+    {SuspensionCause.SURVEILLANCE_REFUSED, SuspensionCause.SURVEILLANCE_OVERDUE}
 )
 
 

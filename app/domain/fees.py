@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.domain.audit_time import PersonDays, person_days_quote
+from app.domain.audit_time import PersonDayFigures, person_day_figures
 from app.domain.policy import FEE_SCHEDULE, SURVEILLANCES_PER_CYCLE
 
 
@@ -19,13 +19,14 @@ class Fees:
     audit_fee_cny: int
     first_year_total_cny: int
     three_year_total_cny: int
+    recertification_total_cny: int
 
 
 @dataclass(frozen=True, slots=True)
 class Quote:
     """What an application is told it will cost."""
 
-    person_days: PersonDays
+    person_days: PersonDayFigures
     fees: Fees
 
 
@@ -38,8 +39,9 @@ def audit_fee_cny(days: Decimal) -> int:
 
 
 def quote(employee_count: int) -> Quote:
-    """Person-days and fees for ``employee_count`` employees (1,200 → 53,000 / 90,000)."""
-    days = person_days_quote(employee_count)
+    """Person-days and fees for ``employee_count`` employees (1,200 → 53,000 / 90,000 /
+    34,000); audit fees count the **total** days of each audit."""
+    days = person_day_figures(employee_count)
     schedule = FEE_SCHEDULE
     audit = audit_fee_cny(days.initial)
     first_year = (
@@ -61,5 +63,10 @@ def quote(employee_count: int) -> Quote:
             audit_fee_cny=audit,
             first_year_total_cny=first_year,
             three_year_total_cny=first_year + later_years,
+            # The next cycle: a new certificate, its first year's fee and the
+            # recertification audit (§5).
+            recertification_total_cny=schedule.registration_fee_cny
+            + schedule.annual_fee_cny
+            + audit_fee_cny(days.recertification),
         ),
     )

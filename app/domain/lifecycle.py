@@ -8,12 +8,9 @@ not if-chains, so the legal moves can be read, tested exhaustively and shown in 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal, TypedDict
 
-from app.domain.dates import is_past_expiry
 from app.domain.enums import ApplicationStatus, AuditKind, AuditStatus, CertificateStatus
 from app.domain.policy import SURVEILLANCES_PER_CYCLE
 from app.domain.problems import (
@@ -21,6 +18,7 @@ from app.domain.problems import (
     AUDIT_CERTIFICATE_NOT_LIVE,
     AUDIT_CERTIFICATE_NOT_RENEWABLE,
     AUDIT_INVALID_TRANSITION,
+    AUDIT_UPGRADE_NOT_ELIGIBLE,
     CERTIFICATE_INVALID_TRANSITION,
 )
 
@@ -91,15 +89,16 @@ _WITH_STAGE1 = MappingProxyType(
         **_SCORING_STEPS,
     }
 )
+_WITHOUT_STAGE1 = MappingProxyType({(_ST.PLANNED, _AU.SCORE): _ST.SCORING, **_SCORING_STEPS})
 AUDIT_TRANSITIONS: Mapping[AuditKind, Mapping[tuple[AuditStatus, AuditAction], AuditStatus]] = (
     MappingProxyType(
         {
             AuditKind.INITIAL: _WITH_STAGE1,
             AuditKind.RECERTIFICATION: _WITH_STAGE1,
-            # A surveillance audit has no stage 1: its first score sheet starts scoring.
-            AuditKind.SURVEILLANCE: MappingProxyType(
-                {(_ST.PLANNED, _AU.SCORE): _ST.SCORING, **_SCORING_STEPS}
-            ),
+            # Surveillance and upgrade audits have no stage 1: the first score sheet starts
+            # scoring.
+            AuditKind.SURVEILLANCE: _WITHOUT_STAGE1,
+            AuditKind.UPGRADE: _WITHOUT_STAGE1,
         }
     )
 )
@@ -193,20 +192,14 @@ def certificate_transition(
 ) -> CertificateStatus:
     """The status after ``action``, or ``certificate.invalid_transition``.
 
-    Staff actions pass the ``effective_status`` so that a certificate past expiry cannot
-    be reinstated (§7); housekeeping passes the stored one to record the expiry.
+    Staff actions pass the status as read today (``standing.effective_status``) so that a
+    certificate past expiry cannot be reinstated (§7); housekeeping passes the stored one to
+    record the expiry.
     """
     target = CERTIFICATE_TRANSITIONS.get((status, action))
     if target is None:
         raise CERTIFICATE_INVALID_TRANSITION(refusal("a certificate", status, action))
     return target
-
-
-def effective_status(status: CertificateStatus, expires_on: date, today: date) -> CertificateStatus:
-    """The status as read today: a live certificate past ``expires_on`` reads ``expired`` (§7)."""
-    if status in LIVE_STATUSES and is_past_expiry(expires_on, today):
-        return CertificateStatus.EXPIRED
-    return status
 
 
 def require_certificate_renewable(status: CertificateStatus) -> None:
@@ -222,6 +215,27 @@ def require_certificate_live(status: CertificateStatus) -> None:
     if status not in LIVE_STATUSES:
         raise AUDIT_CERTIFICATE_NOT_LIVE(
             f"a {status.value} certificate is not under surveillance",
+        )
+
+
+def require_upgrade_eligible(
+    status: CertificateStatus, surveillances_done: int, superseded_by: str | None
+) -> None:
+    """A grade upgrade (§6, policy) needs an active certificate (pass the effective status)
+    that has passed at least one surveillance of its cycle and names no successor."""
+    if status is not CertificateStatus.ACTIVE:
+        raise AUDIT_CERTIFICATE_NOT_LIVE(
+            f"a {status.value} certificate cannot be upgraded: an upgrade needs an active one",
+        )
+    if surveillances_done < 1:
+        raise AUDIT_UPGRADE_NOT_ELIGIBLE(
+            "a grade upgrade needs a certificate that has passed at least one surveillance "
+            "of its cycle",
+        )
+    if superseded_by is not None:
+        raise AUDIT_UPGRADE_NOT_ELIGIBLE(
+            f"the certificate is being replaced by {superseded_by}: raise the grade of the "
+            "new certificate instead",
         )
 
 
@@ -243,77 +257,3 @@ def require_surveillance_remaining(surveillances_done: int) -> None:
             f"the {SURVEILLANCES_PER_CYCLE} surveillance audits of this certificate's cycle are "
             "done: the next audit is the recertification",
         )
-
-
-class HousekeepingFacts(TypedDict):
-    """What housekeeping looks at, as keyword arguments of the two functions below."""
-
-    status: CertificateStatus
-    expires_on: date
-    next_surveillance_due: date | None
-    status_changed_on: date
-    today: date
-    grace_days: int
-    max_suspension_days: int
-
-
-HousekeepingAction = Literal[
-    CertificateAction.EXPIRE, CertificateAction.WITHDRAW, CertificateAction.SUSPEND
-]
-
-
-def housekeeping_action(
-    *,
-    status: CertificateStatus,
-    expires_on: date,
-    next_surveillance_due: date | None,
-    status_changed_on: date,
-    today: date,
-    grace_days: int,
-    max_suspension_days: int,
-) -> HousekeepingAction | None:
-    """What housekeeping does to a certificate today (§7 policy), given its stored status.
-
-    Expiry comes first (it is a fact, not a decision); then a suspension older than
-    ``max_suspension_days`` is withdrawn; then an active certificate whose surveillance is
-    overdue by more than ``grace_days`` is suspended.
-    """
-    if grace_days < 0 or max_suspension_days < 0:
-        raise ValueError("grace_days and max_suspension_days must not be negative")
-    if status not in LIVE_STATUSES:
-        return None
-    if is_past_expiry(expires_on, today):
-        return CertificateAction.EXPIRE
-    if status is CertificateStatus.SUSPENDED:
-        if (today - status_changed_on).days > max_suspension_days:
-            return CertificateAction.WITHDRAW
-        return None
-    if next_surveillance_due is not None and (today - next_surveillance_due).days > grace_days:
-        return CertificateAction.SUSPEND
-    return None
-
-
-def housekeeping_reason(
-    action: HousekeepingAction,
-    *,
-    status: CertificateStatus | None = None,
-    expires_on: date,
-    next_surveillance_due: date | None,
-    status_changed_on: date,
-    today: date,
-    grace_days: int,
-    max_suspension_days: int,
-) -> str:
-    """The reason recorded with a housekeeping move; takes ``housekeeping_action``'s arguments."""
-    reasons: Mapping[CertificateAction, str] = {
-        CertificateAction.EXPIRE: f"validity ended on {expires_on}",
-        CertificateAction.WITHDRAW: (
-            f"suspended since {status_changed_on}, longer than {max_suspension_days} days "
-            f"(as of {today})"
-        ),
-        CertificateAction.SUSPEND: (
-            f"surveillance due on {next_surveillance_due} is overdue by more than "
-            f"{grace_days} days (as of {today})"
-        ),
-    }
-    return reasons[action]

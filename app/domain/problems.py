@@ -138,6 +138,12 @@ VALIDATION = _define(
     422,
     "A parameter or a field of the body is invalid; `errors` locates each one.",
 )
+INVISIBLE_CHARACTERS = _define(
+    "request.invisible_characters",
+    422,
+    "A name, address or scope holds an invisible or direction-control character (Unicode "
+    "category Cf, e.g. U+200B, U+202E); `errors` names the field.",
+)
 RATE_LIMITED = _define(
     "request.rate_limited",
     429,
@@ -216,12 +222,25 @@ AUDIT_ALREADY_OPEN = _define(
 AUDIT_CERTIFICATE_NOT_LIVE = _define(
     "audit.certificate_not_live",
     409,
-    "Surveillance needs an active or suspended certificate.",
+    "Surveillance needs an active or suspended certificate naming no successor; a grade "
+    "upgrade (and its grant) an active one.",
 )
 AUDIT_CERTIFICATE_NOT_RENEWABLE = _define(
     "audit.certificate_not_renewable",
     409,
     "Recertification needs an active or suspended certificate.",
+)
+AUDIT_SURVEILLANCE_NOT_DUE = _define(
+    "audit.surveillance_not_due",
+    409,
+    "The surveillance's window has not opened: it can be decided from `window_opens_on`, "
+    "at most the configured window before the due date of the surveillance it fulfils.",
+)
+AUDIT_UPGRADE_NOT_ELIGIBLE = _define(
+    "audit.upgrade_not_eligible",
+    409,
+    "A grade upgrade needs an active certificate that has passed at least one surveillance "
+    "and names no successor.",
 )
 AUDIT_TEAM_MEMBER_NOT_AUDITOR = _define(
     "audit.team_member_not_auditor",
@@ -276,6 +295,12 @@ DECISION_GRADE_ABOVE_RECOMMENDATION = _define(
     422,
     "The granted grade may equal or be lower than the recommended one, never higher.",
 )
+DECISION_GRADE_ABOVE_CURRENT = _define(
+    "decision.grade_above_current",
+    422,
+    "A surveillance may keep or lower the certificate's grade, never raise it (raising is an "
+    "upgrade audit).",
+)
 
 # --- certificates -----------------------------------------------------------------------
 CERTIFICATE_NOT_FOUND = _define("certificate.not_found", 404, "No certificate has this number.")
@@ -283,6 +308,12 @@ CERTIFICATE_INVALID_TRANSITION = _define(
     "certificate.invalid_transition",
     409,
     "The certificate's status (as true today) does not allow this move.",
+)
+CERTIFICATE_REINSTATEMENT_NEEDS_AUDIT = _define(
+    "certificate.reinstatement_needs_audit",
+    409,
+    "The certificate is suspended for a refused or overdue surveillance: only a granted "
+    "surveillance audit lifts that cause.",
 )
 
 CATALOGUE: Mapping[str, ProblemType] = MappingProxyType(_CATALOGUE)

@@ -1,10 +1,9 @@
-"""The scoring rubric ``gbt27922-2011`` for both enterprise types, as versioned data.
+"""The standard's rubric structure, the built-in points, and the rubrics built from them.
 
-docs/domain.md §1: the standard fixes categories, sections and indicators; the split of points
-inside a category is starcert's default weighting. A later edition of the standard is a new
-rubric id, never an edit of this one: score sheets record the rubric id they were scored
-against. Every section and rubric checks its own sums when built, so a data slip fails at
-import rather than in a score.
+docs/domain.md §1: the standard fixes the categories, sections and indicators (``STRUCTURE``);
+the points of each indicator are an edition's (``BUILT_IN_WEIGHTS`` is starcert's default,
+the edition ``gbt27922-2011``; loaded editions: ``rubric_editions``). ``build_rubric`` joins
+the two; every section and rubric checks its own sums when built.
 """
 
 from __future__ import annotations
@@ -129,18 +128,39 @@ class Rubric:
 
 
 @dataclass(frozen=True, slots=True)
-class RubricSummary:
-    """A rubric id with the enterprise types it covers (``GET /rubrics``)."""
+class StandardIndicator:
+    """An indicator as the standard fixes it: a stable code and its names, no points."""
 
-    id: str
-    title: str
-    enterprise_types: tuple[EnterpriseType, ...]
+    code: str
+    name: str
+    name_en: str
 
 
-CURRENT_RUBRIC_ID = "gbt27922-2011"
-_TITLE = "GB/T 27922-2011 商品售后服务评价体系"
+@dataclass(frozen=True, slots=True)
+class StandardSection:
+    """A section as the standard fixes it: its category and its indicators, no points."""
 
-_CATEGORIES = (
+    code: str
+    name: str
+    name_en: str
+    category: str
+    indicators: tuple[StandardIndicator, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    """What an edition gives one indicator: its points and whether it is marked ``X``."""
+
+    points: Decimal
+    excludable: bool = False
+
+
+BUILT_IN_RUBRIC_ID = "gbt27922-2011"
+BUILT_IN_TITLE = "GB/T 27922-2011 商品售后服务评价体系"
+TOTAL_POINTS = Decimal(100)
+
+# The standard's three categories and their points (§1): fixed for every edition.
+CATEGORIES: tuple[Category, ...] = (
     Category("service_system", "售后服务体系", "After-sales service system", Decimal(40)),
     Category("product_service", "商品服务", "Product service", Decimal(35)),
     Category("customer_service", "顾客服务", "Customer service", Decimal(25)),
@@ -177,145 +197,199 @@ GRADE_THRESHOLDS: tuple[GradeThreshold, ...] = (
     GradeThreshold(Grade.COMPLIANT, Decimal(70)),
 )
 
-# (code, name, name_en, points, excludable) — points as in the tables of §1.
-_IndicatorRow = tuple[str, str, str, str, bool]
-# (code, name, name_en, category, points, indicators)
-_SectionRow = tuple[str, str, str, str, str, tuple[_IndicatorRow, ...]]
+_S, _I = StandardSection, StandardIndicator
 
-_CULTURE: _SectionRow = ("culture", "服务文化", "Service culture", "service_system", "10", (
-    ("culture.philosophy", "服务理念", "Service philosophy", "2", False),
-    ("culture.commitment", "服务承诺", "Service commitment", "3", False),
-    ("culture.strategy", "服务策略", "Service strategy", "2", False),
-    ("culture.objectives", "服务目标", "Service objectives", "3", False),
+_CULTURE = _S("culture", "服务文化", "Service culture", "service_system", (
+    _I("culture.philosophy", "服务理念", "Service philosophy"),
+    _I("culture.commitment", "服务承诺", "Service commitment"),
+    _I("culture.strategy", "服务策略", "Service strategy"),
+    _I("culture.objectives", "服务目标", "Service objectives"),
 ))  # fmt: skip
-_RULES: _SectionRow = ("rules", "服务制度", "Service rules", "service_system", "12", (
-    ("rules.norms", "服务规范", "Service norms", "3", False),
-    ("rules.process", "服务流程", "Service process", "3", False),
-    ("rules.supervision", "服务监督与奖惩", "Supervision, rewards and penalties", "3", False),
-    ("rules.management", "服务制度管理", "Management of the service rules", "3", False),
+_RULES = _S("rules", "服务制度", "Service rules", "service_system", (
+    _I("rules.norms", "服务规范", "Service norms"),
+    _I("rules.process", "服务流程", "Service process"),
+    _I("rules.supervision", "服务监督与奖惩", "Supervision, rewards and penalties"),
+    _I("rules.management", "服务制度管理", "Management of the service rules"),
 ))  # fmt: skip
-_COMPLAINTS: _SectionRow = (
-    "complaints", "客户投诉", "Customer complaints", "customer_service", "10", (
-    ("complaints.channels", "投诉渠道", "Complaint channels", "3", False),
-    ("complaints.records", "投诉记录", "Complaint records", "3", False),
-    ("complaints.handling", "投诉处理", "Complaint handling", "4", False),
+_COMPLAINTS = _S("complaints", "客户投诉", "Customer complaints", "customer_service", (
+    _I("complaints.channels", "投诉渠道", "Complaint channels"),
+    _I("complaints.records", "投诉记录", "Complaint records"),
+    _I("complaints.handling", "投诉处理", "Complaint handling"),
 ))  # fmt: skip
-_RELATIONS: _SectionRow = ("relations", "客户管理", "Customer relations", "customer_service", "7", (
-    ("relations.communication", "沟通渠道", "Communication channels", "3", False),
-    ("relations.management", "客户关系", "Customer relationship management", "4", False),
+_RELATIONS = _S("relations", "客户管理", "Customer relations", "customer_service", (
+    _I("relations.communication", "沟通渠道", "Communication channels"),
+    _I("relations.management", "客户关系", "Customer relationship management"),
 ))  # fmt: skip
+_DELIVERY = "delivery", "配送安装", "Delivery and installation", "product_service"
+_SYSTEM = "system", "服务体系", "Service system", "service_system"
+_IMPROVEMENT = "improvement", "服务改进", "Service improvement", "customer_service"
+_ORGANISATION = _I("system.organisation", "组织管理", "Organisation and management")
+_STAFFING = _I("system.staffing", "人员配置", "Staffing")
+_TRAINING = _I("system.training", "业务培训", "Professional training")
+_DISTRIBUTION = _I("delivery.distribution", "配送服务", "Delivery service")
+_INSTALLATION = _I("delivery.installation", "安装调试", "Installation and commissioning")
+_SERVICE_IMPROVEMENT = _I("improvement.service", "服务改进", "Service improvement")
+_MANAGEMENT_IMPROVEMENT = _I("improvement.management", "管理改进", "Management improvement")
 
-_PRODUCTION: tuple[_SectionRow, ...] = (
-    _CULTURE,
-    _RULES,
-    ("system", "服务体系", "Service system", "service_system", "18", (
-        ("system.organisation", "组织管理", "Organisation and management", "4", False),
-        ("system.network", "服务网点", "Service network", "4", False),
-        ("system.staffing", "人员配置", "Staffing", "4", False),
-        ("system.training", "业务培训", "Professional training", "3", False),
-        ("system.investment", "服务投入", "Investment in service", "3", False),
-    )),
-    ("delivery", "配送安装", "Delivery and installation", "product_service", "15", (
-        ("delivery.packaging", "商品包装", "Product packaging", "4", True),
-        ("delivery.distribution", "配送服务", "Delivery service", "5", True),
-        ("delivery.installation", "安装调试", "Installation and commissioning", "6", True),
-    )),
-    ("repair", "维修服务", "Repair service", "product_service", "20", (
-        ("repair.assurance", "维修保障", "Repair assurance", "8", False),
-        ("repair.facilities", "维修设施", "Repair facilities", "6", True),
-        ("repair.support", "技术支持", "Technical support", "6", False),
-    )),
-    _COMPLAINTS,
-    _RELATIONS,
-    ("improvement", "服务改进", "Service improvement", "customer_service", "8", (
-        ("improvement.product", "产品改进", "Product improvement", "3", False),
-        ("improvement.service", "服务改进", "Service improvement", "3", False),
-        ("improvement.management", "管理改进", "Management improvement", "2", False),
-    )),
-)  # fmt: skip
-
-_SALES_SERVICE: tuple[_SectionRow, ...] = (
-    _CULTURE,
-    _RULES,
-    ("system", "服务体系", "Service system", "service_system", "18", (
-        ("system.organisation", "组织管理", "Organisation and management", "6", False),
-        ("system.staffing", "人员配置", "Staffing", "6", False),
-        ("system.training", "业务培训", "Professional training", "6", False),
-    )),
-    ("warranty", "产品保证", "Product warranty", "product_service", "21", (
-        ("warranty.quality", "质量保证", "Quality assurance", "8", False),
-        ("warranty.returns", "产品退换货", "Returns and exchanges", "7", False),
-        ("warranty.repair_network", "维修网点设置", "Repair network", "6", True),
-    )),
-    ("delivery", "配送安装", "Delivery and installation", "product_service", "14", (
-        ("delivery.distribution", "配送服务", "Delivery service", "7", True),
-        ("delivery.installation", "安装调试", "Installation and commissioning", "7", True),
-    )),
-    _COMPLAINTS,
-    _RELATIONS,
-    ("improvement", "服务改进", "Service improvement", "customer_service", "8", (
-        ("improvement.service", "服务改进", "Service improvement", "4", False),
-        ("improvement.management", "管理改进", "Management improvement", "4", False),
-    )),
-)  # fmt: skip
+# The standard's sections and indicators of each enterprise type (§1), in rubric order.
+STRUCTURE: Mapping[EnterpriseType, tuple[StandardSection, ...]] = MappingProxyType({
+    EnterpriseType.PRODUCTION: (
+        _CULTURE,
+        _RULES,
+        _S(*_SYSTEM, (
+            _ORGANISATION,
+            _I("system.network", "服务网点", "Service network"),
+            _STAFFING,
+            _TRAINING,
+            _I("system.investment", "服务投入", "Investment in service"),
+        )),
+        _S(*_DELIVERY, (
+            _I("delivery.packaging", "商品包装", "Product packaging"),
+            _DISTRIBUTION,
+            _INSTALLATION,
+        )),
+        _S("repair", "维修服务", "Repair service", "product_service", (
+            _I("repair.assurance", "维修保障", "Repair assurance"),
+            _I("repair.facilities", "维修设施", "Repair facilities"),
+            _I("repair.support", "技术支持", "Technical support"),
+        )),
+        _COMPLAINTS,
+        _RELATIONS,
+        _S(*_IMPROVEMENT, (
+            _I("improvement.product", "产品改进", "Product improvement"),
+            _SERVICE_IMPROVEMENT,
+            _MANAGEMENT_IMPROVEMENT,
+        )),
+    ),
+    EnterpriseType.SALES_SERVICE: (
+        _CULTURE,
+        _RULES,
+        _S(*_SYSTEM, (_ORGANISATION, _STAFFING, _TRAINING)),
+        _S("warranty", "产品保证", "Product warranty", "product_service", (
+            _I("warranty.quality", "质量保证", "Quality assurance"),
+            _I("warranty.returns", "产品退换货", "Returns and exchanges"),
+            _I("warranty.repair_network", "维修网点设置", "Repair network"),
+        )),
+        _S(*_DELIVERY, (_DISTRIBUTION, _INSTALLATION)),
+        _COMPLAINTS,
+        _RELATIONS,
+        _S(*_IMPROVEMENT, (_SERVICE_IMPROVEMENT, _MANAGEMENT_IMPROVEMENT)),
+    ),
+})  # fmt: skip
 
 
-def _section(row: _SectionRow) -> Section:
-    code, name, name_en, category, points, indicators = row
-    return Section(
-        code,
-        name,
-        name_en,
-        category,
-        Decimal(points),
-        tuple(
-            Indicator(i_code, i_name, i_name_en, Decimal(i_points), excludable, code, category)
-            for i_code, i_name, i_name_en, i_points, excludable in indicators
-        ),
+def _weights(rows: Mapping[str, str]) -> Mapping[str, Weight]:
+    """``{code: "4 X"}``: the points, then ``X`` when the indicator may be excluded."""
+    return MappingProxyType(
+        {code: Weight(Decimal(text.split()[0]), text.endswith(" X")) for code, text in rows.items()}
     )
 
 
-def _rubric(enterprise_type: EnterpriseType, rows: tuple[_SectionRow, ...]) -> Rubric:
+_COMMON_HEAD = {
+    "culture.philosophy": "2", "culture.commitment": "3", "culture.strategy": "2",
+    "culture.objectives": "3", "rules.norms": "3", "rules.process": "3",
+    "rules.supervision": "3", "rules.management": "3",
+}  # fmt: skip
+_COMMON_TAIL = {
+    "complaints.channels": "3", "complaints.records": "3", "complaints.handling": "4",
+    "relations.communication": "3", "relations.management": "4",
+}  # fmt: skip
+
+# starcert's default weighting (policy data): the points of the tables of §1.
+BUILT_IN_WEIGHTS: Mapping[EnterpriseType, Mapping[str, Weight]] = MappingProxyType({
+    EnterpriseType.PRODUCTION: _weights({
+        **_COMMON_HEAD,
+        "system.organisation": "4", "system.network": "4", "system.staffing": "4",
+        "system.training": "3", "system.investment": "3",
+        "delivery.packaging": "4 X", "delivery.distribution": "5 X",
+        "delivery.installation": "6 X",
+        "repair.assurance": "8", "repair.facilities": "6 X", "repair.support": "6",
+        **_COMMON_TAIL,
+        "improvement.product": "3", "improvement.service": "3",
+        "improvement.management": "2",
+    }),
+    EnterpriseType.SALES_SERVICE: _weights({
+        **_COMMON_HEAD,
+        "system.organisation": "6", "system.staffing": "6", "system.training": "6",
+        "warranty.quality": "8", "warranty.returns": "7", "warranty.repair_network": "6 X",
+        "delivery.distribution": "7 X", "delivery.installation": "7 X",
+        **_COMMON_TAIL,
+        "improvement.service": "4", "improvement.management": "4",
+    }),
+})  # fmt: skip
+
+
+def indicator_codes(enterprise_type: EnterpriseType) -> tuple[str, ...]:
+    """The standard's indicator codes of an enterprise type, in rubric order."""
+    return tuple(i.code for s in STRUCTURE[enterprise_type] for i in s.indicators)
+
+
+def build_rubric(
+    rubric_id: str,
+    title: str,
+    enterprise_type: EnterpriseType,
+    weights: Mapping[str, Weight],
+) -> Rubric:
+    """The rubric of an edition: the standard's structure with the edition's points.
+
+    ``weights`` must give exactly the standard's indicators (``ValueError`` otherwise); the
+    sums are checked by ``Rubric`` itself, so a rubric that does not add up is never built.
+    """
+    codes = indicator_codes(enterprise_type)
+    missing = [c for c in codes if c not in weights]
+    unknown = [c for c in weights if c not in codes]
+    if missing or unknown:
+        raise ValueError(
+            f"weights of {rubric_id}/{enterprise_type}: missing {missing}, unknown {unknown}"
+        )
+    sections = tuple(
+        Section(
+            s.code,
+            s.name,
+            s.name_en,
+            s.category,
+            sum((weights[i.code].points for i in s.indicators), Decimal(0)),
+            tuple(
+                Indicator(
+                    i.code,
+                    i.name,
+                    i.name_en,
+                    weights[i.code].points,
+                    weights[i.code].excludable,
+                    s.code,
+                    s.category,
+                )
+                for i in s.indicators
+            ),
+        )
+        for s in STRUCTURE[enterprise_type]
+    )
     return Rubric(
-        id=CURRENT_RUBRIC_ID,
-        title=_TITLE,
+        id=rubric_id,
+        title=title,
         enterprise_type=enterprise_type,
-        total_points=Decimal(100),
-        categories=_CATEGORIES,
-        sections=tuple(_section(row) for row in rows),
+        total_points=TOTAL_POINTS,
+        categories=CATEGORIES,
+        sections=sections,
         special_deduction_categories=SPECIAL_DEDUCTION_TYPES,
         grade_thresholds=GRADE_THRESHOLDS,
     )
 
 
-# Keyed by (rubric id, enterprise type value) so a lookup by plain strings needs no parsing.
-_RUBRICS: Mapping[tuple[str, str], Rubric] = MappingProxyType(
+# The built-in rubrics, keyed by enterprise type value so a lookup by plain strings needs
+# no parsing.
+_BUILT_IN: Mapping[str, Rubric] = MappingProxyType(
     {
-        (r.id, r.enterprise_type.value): r
-        for r in (
-            _rubric(EnterpriseType.PRODUCTION, _PRODUCTION),
-            _rubric(EnterpriseType.SALES_SERVICE, _SALES_SERVICE),
-        )
+        t.value: build_rubric(BUILT_IN_RUBRIC_ID, BUILT_IN_TITLE, t, BUILT_IN_WEIGHTS[t])
+        for t in EnterpriseType
     }
 )
 
 
-def list_rubrics() -> tuple[RubricSummary, ...]:
-    """Every rubric id known to this version of starcert, with its enterprise types."""
-    ids = dict.fromkeys(rubric_id for rubric_id, _ in _RUBRICS)
-    return tuple(
-        RubricSummary(
-            rubric_id,
-            next(r.title for r in _RUBRICS.values() if r.id == rubric_id),
-            tuple(r.enterprise_type for r in _RUBRICS.values() if r.id == rubric_id),
-        )
-        for rubric_id in ids
-    )
-
-
 def get_rubric(rubric_id: str, enterprise_type: str) -> Rubric:
-    """The rubric ``rubric_id`` for an enterprise type; ``rubric.not_found`` otherwise."""
-    rubric = _RUBRICS.get((rubric_id, enterprise_type))
+    """The built-in rubric ``gbt27922-2011`` of an enterprise type; ``rubric.not_found``
+    otherwise (loaded editions: ``app.domain.rubric_editions``)."""
+    rubric = _BUILT_IN.get(enterprise_type) if rubric_id == BUILT_IN_RUBRIC_ID else None
     if rubric is None:
         raise RUBRIC_NOT_FOUND(f"no rubric {rubric_id!r} for enterprise type {enterprise_type!r}")
     return rubric

@@ -14,6 +14,7 @@ from app.models.base import Base
 from app.models.certificate import Certificate
 from app.models.event import Event, EventChain
 from app.models.organisation import Organisation
+from app.models.rubric import RubricEdition
 from app.models.sequence import NumberSequence
 from app.models.user import User, UserRole
 
@@ -30,6 +31,7 @@ __all__ = [
     "EventChain",
     "NumberSequence",
     "Organisation",
+    "RubricEdition",
     "ScoreSheet",
     "ScoreSheetItem",
     "User",

@@ -28,16 +28,26 @@ class Application(Versioned, Base):
     documents: Mapped[list[str]] = mapped_column(JSONDoc)
     eligible: Mapped[bool]
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
-    # The quote as given when the application was made (policy may change later).
+    # The applicant's declarations ({no_major_service_failures, no_major_quality_incidents});
+    # None when the request gave none.
+    declarations: Mapped[dict[str, bool] | None] = mapped_column(JSONDoc)
+    # The quote as given when the application was made (policy may change later). The
+    # nullable figures came with the published person-days table (migration 0005): a quote
+    # stored before it never had them.
     initial_person_days: Mapped[Decimal]
+    initial_on_site_person_days: Mapped[Decimal | None]
+    document_review_person_days: Mapped[Decimal | None]
     surveillance_person_days: Mapped[Decimal]
+    surveillance_on_site_person_days: Mapped[Decimal | None]
     recertification_person_days: Mapped[Decimal]
+    recertification_on_site_person_days: Mapped[Decimal | None]
     application_fee_cny: Mapped[int]
     registration_fee_cny: Mapped[int]
     annual_fee_cny: Mapped[int]
     audit_fee_cny: Mapped[int]
     first_year_total_cny: Mapped[int]
     three_year_total_cny: Mapped[int]
+    recertification_total_cny: Mapped[int | None]
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -39,6 +39,8 @@ class Audit(Versioned, Base):
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
     stage1_notes: Mapped[str | None] = mapped_column(Text)
     recommended_revision: Mapped[int | None]
+    # the rubric edition fixed when the audit was planned; its score sheets keep it
+    rubric_id: Mapped[str] = mapped_column(String(40), ForeignKey("rubric_editions.id"), index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     team: Mapped[list[AuditTeamMember]] = relationship(
@@ -71,7 +73,7 @@ class ScoreSheet(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     revision: Mapped[int]
-    rubric_id: Mapped[str] = mapped_column(String(40))
+    rubric_id: Mapped[str] = mapped_column(String(40), ForeignKey("rubric_editions.id"), index=True)
     special_deductions: Mapped[list[dict[str, str]]] = mapped_column(JSONDoc)
     special_bonus: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.enums import CertificateStatus, EnterpriseType, Grade
 from app.models.base import Base, Versioned, one_of
+from app.models.types import JSONDoc
 
 PASSING_GRADES = [g for g in Grade if g is not Grade.FAIL]
 
@@ -15,8 +16,8 @@ PASSING_GRADES = [g for g in Grade if g is not Grade.FAIL]
 class Certificate(Versioned, Base):
     """An issued certificate with the organisation as printed on it (a snapshot).
 
-    ``status`` is the recorded status; expiry is also computed at read time
-    (``app.domain.lifecycle.effective_status``).
+    ``status`` is the recorded status; supersession and expiry are also computed at read
+    time (``app.domain.standing.effective_status``).
     """
 
     __tablename__ = "certificates"
@@ -45,6 +46,12 @@ class Certificate(Versioned, Base):
     next_surveillance_due: Mapped[date | None]
     recertification_due: Mapped[date | None]
     superseded_by: Mapped[str | None] = mapped_column(String(32))
+    # the successor's valid_from: the day this certificate reads superseded (named at once)
+    superseded_on: Mapped[date | None]
+    # the causes of a suspension, a set stored as a list (app.domain.standing); [] otherwise
+    suspension_causes: Mapped[list[str]] = mapped_column(
+        JSONDoc, default=list, server_default=text("'[]'")
+    )
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_on: Mapped[date]
     # What public name search runs over: the folded name and English name printed on the

@@ -47,6 +47,9 @@ COLUMNS = (
     "expires_on",
     "last_surveillance_on",
     "superseded_by",
+    "valid_from",
+    "status_changed_on",
+    "superseded_on",
 )
 _COLS = ", ".join(COLUMNS)
 _C_COLS = ", ".join(f"c.{c}" for c in COLUMNS)
@@ -67,6 +70,23 @@ class PublicRow(NamedTuple):
     expires_on: date
     last_surveillance_on: date | None
     superseded_by: str | None
+    valid_from: date
+    status_changed_on: date
+    superseded_on: date | None
+
+
+# the positions of the date columns (SQLite hands dates back as text)
+_DATE_COLUMNS = tuple(
+    COLUMNS.index(name)
+    for name in (
+        "issued_on",
+        "expires_on",
+        "last_surveillance_on",
+        "valid_from",
+        "status_changed_on",
+        "superseded_on",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +392,7 @@ def sqlite_statement(name: str, after: After | None, table: str = "") -> str:
 
 def _sqlite_row(row: Sequence[Any]) -> PublicRow:
     values = list(row)
-    for index in (8, 9, 10):  # issued_on, expires_on, last_surveillance_on
+    for index in _DATE_COLUMNS:
         if values[index] is not None:
             values[index] = date.fromisoformat(values[index])
     return PublicRow(*values)

@@ -4,7 +4,10 @@ the tests validate every public response against the OpenAPI document built from
 
 Plain dicts rather than model instances because the lookup is the hottest request of the
 service: orjson writes a dict in a fraction of what building and serialising a model costs.
-The status is the one true on ``today`` (a certificate past ``expires_on`` reads expired).
+The status is the one true on ``today`` (a certificate whose successor's validity has begun
+reads superseded, one past ``expires_on`` expired), ``status_changed_on`` the day it became
+true, and a certificate is valid when it is active and ``today`` lies within its validity
+(``app.domain.standing``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from app.domain.enums import CertificateStatus
-from app.domain.lifecycle import effective_status
+from app.domain.standing import effective_status, is_valid_on, status_since
 from app.domain.text import exact_form
 from app.domain.uscc import normalise as normalise_uscc
 from app.public.queries import PublicRow
@@ -38,9 +41,10 @@ class VerifyItem(Protocol):
 
 def certificate_record(row: PublicRow, today: date, issuer: str) -> dict[str, Any]:
     """The public record of a certificate (``PublicCertificate``)."""
+    recorded = _STATUS[row.status]
     return {
         "number": row.number,
-        "status": effective_status(_STATUS[row.status], row.expires_on, today),
+        "status": effective_status(recorded, row.expires_on, today, row.superseded_on),
         "grade": row.grade,
         "organisation_name": row.organisation_name,
         "organisation_name_en": row.organisation_name_en,
@@ -49,9 +53,13 @@ def certificate_record(row: PublicRow, today: date, issuer: str) -> dict[str, An
         "scope": row.scope,
         "standard": STANDARD,
         "issued_on": row.issued_on,
+        "valid_from": row.valid_from,
         "expires_on": row.expires_on,
         "last_surveillance_on": row.last_surveillance_on,
         "superseded_by": row.superseded_by,
+        "status_changed_on": status_since(
+            recorded, row.status_changed_on, row.expires_on, today, row.superseded_on
+        ),
         "issuer": issuer,
     }
 
@@ -72,13 +80,13 @@ def verify_result(
             "organisation_name": None,
             "superseded_by": None,
         }
-    status = effective_status(_STATUS[row.status], row.expires_on, today)
+    status = effective_status(_STATUS[row.status], row.expires_on, today, row.superseded_on)
     return {
         "number": row.number,
         "found": True,
         "status": status,
         "grade": row.grade,
-        "valid": status is CertificateStatus.ACTIVE,
+        "valid": is_valid_on(status, row.valid_from, row.expires_on, today),
         "organisation_matches": _matches(item, row) if asked else None,
         "organisation_name": row.organisation_name,
         "superseded_by": row.superseded_by,

@@ -11,6 +11,7 @@ from app.domain.problems import (
     APPLICATION_INVALID_TRANSITION,
     APPLICATION_NOT_ELIGIBLE,
     APPLICATION_NOT_FOUND,
+    INVISIBLE_CHARACTERS,
     ORGANISATION_NOT_FOUND,
 )
 from app.http import IfMatchHeader, expected_version, set_etag
@@ -51,7 +52,7 @@ def _answer(application: Application, response: Response) -> ApplicationRead:
     status_code=201,
     operation_id="create_application",
     summary="Apply for certification: eligibility findings and the quote come back",
-    responses=problems(ORGANISATION_NOT_FOUND),
+    responses=problems(ORGANISATION_NOT_FOUND, INVISIBLE_CHARACTERS),
 )
 async def create_application(
     body: ApplicationCreate, ctx: Staff, response: Response

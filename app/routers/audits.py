@@ -17,11 +17,14 @@ from app.domain.problems import (
     AUDIT_NOT_FOUND,
     AUDIT_NOT_LEAD_AUDITOR,
     AUDIT_NOT_ON_TEAM,
+    AUDIT_SURVEILLANCE_NOT_DUE,
     AUDIT_TEAM_MEMBER_NOT_AUDITOR,
+    AUDIT_UPGRADE_NOT_ELIGIBLE,
     CERTIFICATE_NOT_FOUND,
     CORRECTIVE_ACTION_INVALID_TRANSITION,
     CORRECTIVE_ACTION_NOT_FOUND,
     DECISION_FAIL_NOT_GRANTABLE,
+    DECISION_GRADE_ABOVE_CURRENT,
     DECISION_GRADE_ABOVE_RECOMMENDATION,
     DECISION_IMPARTIALITY_CONFLICT,
     DECISION_OPEN_CORRECTIVE_ACTIONS,
@@ -49,7 +52,7 @@ from app.schemas.audits import (
 )
 from app.schemas.certificates import DecisionCreate, DecisionRead, certificate_read
 from app.schemas.common import Page
-from app.services import audits, certificates, corrective_actions, decisions, score_sheets
+from app.services import audits, corrective_actions, decisions, score_sheets
 from app.services.context import Context
 
 router = APIRouter(
@@ -79,7 +82,7 @@ async def _answer(ctx: Context, audit: Audit, response: Response) -> AuditRead:
     "",
     status_code=201,
     operation_id="create_audit",
-    summary="Plan an initial, surveillance or recertification audit",
+    summary="Plan an initial, surveillance, recertification or upgrade audit",
     responses=problems(
         APPLICATION_NOT_FOUND,
         CERTIFICATE_NOT_FOUND,
@@ -87,6 +90,7 @@ async def _answer(ctx: Context, audit: Audit, response: Response) -> AuditRead:
         AUDIT_INVALID_TRANSITION,
         AUDIT_CERTIFICATE_NOT_LIVE,
         AUDIT_CERTIFICATE_NOT_RENEWABLE,
+        AUDIT_UPGRADE_NOT_ELIGIBLE,
         AUDIT_ALREADY_OPEN,
         AUDIT_TEAM_MEMBER_NOT_AUDITOR,
     ),
@@ -155,7 +159,8 @@ async def list_score_sheets(
     enterprise_type, sheets, next_cursor = await score_sheets.list_sheets(
         ctx, audit_id, limit=limit, cursor=cursor
     )
-    items = [score_sheet_read(s, score_sheets.rescore(s, enterprise_type)) for s in sheets]
+    results = await score_sheets.rescore_all(ctx, sheets, enterprise_type)
+    items = [score_sheet_read(s, r) for s, r in zip(sheets, results, strict=True)]
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -167,7 +172,7 @@ async def list_score_sheets(
 )
 async def get_score_sheet(audit_id: IdPath, revision: IdPath, ctx: Readers) -> ScoreSheetRead:
     enterprise_type, sheet = await score_sheets.get_sheet(ctx, audit_id, revision)
-    return score_sheet_read(sheet, score_sheets.rescore(sheet, enterprise_type))
+    return score_sheet_read(sheet, await score_sheets.rescore(ctx, sheet, enterprise_type))
 
 
 @router.post(
@@ -243,9 +248,11 @@ async def close_corrective_action(
         APPLICATION_NOT_ELIGIBLE,
         AUDIT_CERTIFICATE_NOT_LIVE,
         AUDIT_CERTIFICATE_NOT_RENEWABLE,
+        AUDIT_SURVEILLANCE_NOT_DUE,
         DECISION_FAIL_NOT_GRANTABLE,
         DECISION_OPEN_CORRECTIVE_ACTIONS,
         DECISION_GRADE_ABOVE_RECOMMENDATION,
+        DECISION_GRADE_ABOVE_CURRENT,
     ),
 )
 async def decide_audit(audit_id: IdPath, body: DecisionCreate, ctx: Committee) -> DecisionRead:
@@ -258,7 +265,5 @@ async def decide_audit(audit_id: IdPath, body: DecisionCreate, ctx: Committee) -
         reason=decision.reason,
         decided_by=decision.decided_by,
         decided_at=decision.decided_at,
-        certificate=certificate_read(certificate, certificates.effective_status(ctx, certificate))
-        if certificate
-        else None,
+        certificate=certificate_read(certificate, ctx.clock.today()) if certificate else None,
     )

@@ -8,7 +8,11 @@ from fastapi.responses import StreamingResponse
 from app.deps import DatabaseDep, authorize
 from app.domain.enums import CertificateStatus, Grade, Role
 from app.domain.lifecycle import CertificateAction
-from app.domain.problems import CERTIFICATE_INVALID_TRANSITION, CERTIFICATE_NOT_FOUND
+from app.domain.problems import (
+    CERTIFICATE_INVALID_TRANSITION,
+    CERTIFICATE_NOT_FOUND,
+    CERTIFICATE_REINSTATEMENT_NEEDS_AUDIT,
+)
 from app.http import IfMatchHeader, expected_version, set_etag
 from app.openapi import problems
 from app.params import CursorQuery, DateQuery, IdQuery, LimitQuery, NumberPath
@@ -86,7 +90,7 @@ async def list_certificates(
     rows, next_cursor = await certificates.list_certificates(
         ctx, filters, limit=limit, cursor=cursor
     )
-    items = [certificate_read(c, certificates.effective_status(ctx, c)) for c in rows]
+    items = [certificate_read(c, ctx.clock.today()) for c in rows]
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -99,7 +103,7 @@ async def list_certificates(
 async def get_certificate(number: NumberPath, ctx: Readers, response: Response) -> CertificateRead:
     certificate = await certificates.get_or_raise(ctx, number)
     set_etag(response, certificate.version)
-    return certificate_read(certificate, certificates.effective_status(ctx, certificate))
+    return certificate_read(certificate, ctx.clock.today())
 
 
 @router.get(
@@ -129,7 +133,7 @@ def _status_action(action: CertificateAction, operation_id: str, summary: str) -
             ctx, number, action, reason=body.reason, expected_version=expected_version(if_match)
         )
         set_etag(response, certificate.version)
-        return certificate_read(certificate, certificates.effective_status(ctx, certificate))
+        return certificate_read(certificate, ctx.clock.today())
 
     router.add_api_route(
         f"/{{number}}/{action.value}",
@@ -137,7 +141,16 @@ def _status_action(action: CertificateAction, operation_id: str, summary: str) -
         methods=["POST"],
         operation_id=operation_id,
         summary=f"{summary} (staff or committee)",
-        responses=problems(CERTIFICATE_NOT_FOUND, CERTIFICATE_INVALID_TRANSITION),
+        responses=problems(
+            CERTIFICATE_NOT_FOUND,
+            CERTIFICATE_INVALID_TRANSITION,
+            # a reinstatement lifts the body's suspension only (docs/domain.md §7)
+            *(
+                (CERTIFICATE_REINSTATEMENT_NEEDS_AUDIT,)
+                if action is CertificateAction.REINSTATE
+                else ()
+            ),
+        ),
     )
 
 

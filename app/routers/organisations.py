@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.deps import authorize
 from app.domain.enums import Role
 from app.domain.problems import (
+    INVISIBLE_CHARACTERS,
     ORGANISATION_DUPLICATE_USCC,
     ORGANISATION_INVALID_USCC,
     ORGANISATION_NOT_FOUND,
@@ -36,7 +37,9 @@ Readers = Annotated[Context, Depends(authorize(Role.STAFF, Role.INTEGRATOR, Role
     status_code=201,
     operation_id="create_organisation",
     summary="Register an organisation (USCC checked against GB 32100)",
-    responses=problems(ORGANISATION_DUPLICATE_USCC, ORGANISATION_INVALID_USCC),
+    responses=problems(
+        ORGANISATION_DUPLICATE_USCC, ORGANISATION_INVALID_USCC, INVISIBLE_CHARACTERS
+    ),
 )
 async def create_organisation(
     body: OrganisationCreate, ctx: Staff, response: Response
@@ -79,7 +82,10 @@ async def get_organisation(
     operation_id="update_organisation",
     summary="Change an organisation (issued certificates keep their snapshot)",
     responses=problems(
-        ORGANISATION_NOT_FOUND, ORGANISATION_DUPLICATE_USCC, ORGANISATION_INVALID_USCC
+        ORGANISATION_NOT_FOUND,
+        ORGANISATION_DUPLICATE_USCC,
+        ORGANISATION_INVALID_USCC,
+        INVISIBLE_CHARACTERS,
     ),
 )
 async def update_organisation(

@@ -100,7 +100,15 @@ async def verify_page(
         return render_error(
             request, 404, f"没有编号为 {number.strip()} 的证书。No certificate has this number."
         )
-    context = {"issuer": record["issuer"], "c": record, "q": None, **_labels(record)}
+    today = _service(request).clock.today()
+    context = {
+        "issuer": record["issuer"],
+        "c": record,
+        "q": None,
+        # active, but its validity has not begun (a recertified certificate decided early)
+        "not_yet_valid": record["valid_from"] > today,
+        **_labels(record),
+    }
     return templates.TemplateResponse(request, "certificate.html", context)
 
 
@@ -134,7 +142,7 @@ async def verify_search_page(
     number = normalise_certificate_number(query)
     if number is not None and await service.certificate(number) is not None:
         return RedirectResponse(f"{PAGES_PREFIX}/{number}", status_code=303)
-    is_uscc = uscc_rules.is_valid(query)
+    is_uscc = uscc_rules.looks_like(query)
     try:
         items, next_cursor = await service.search(
             name=None if is_uscc else query,

@@ -5,19 +5,33 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.deps import Authenticated
-from app.domain import rubric
 from app.domain.problems import RUBRIC_NOT_FOUND
 from app.openapi import problems
 from app.paths import API_PREFIX
 from app.routing import StrictRoute
 from app.schemas.rubrics import RubricList, RubricRead, RubricSummaryRead
+from app.services import rubrics
 
 router = APIRouter(prefix=f"{API_PREFIX}/rubrics", tags=["rubrics"], route_class=StrictRoute)
 
 
-@router.get("", operation_id="list_rubrics", summary="The scoring rubrics")
-async def list_rubrics(_ctx: Authenticated) -> RubricList:
-    return RubricList(items=[RubricSummaryRead.model_validate(r) for r in rubric.list_rubrics()])
+@router.get(
+    "",
+    operation_id="list_rubrics",
+    summary="The rubric editions in use; the configured one is current",
+)
+async def list_rubrics(ctx: Authenticated) -> RubricList:
+    return RubricList(
+        items=[
+            RubricSummaryRead(
+                id=e.edition.id,
+                title=e.edition.title,
+                enterprise_types=list(e.edition.enterprise_types),
+                current=e.current,
+            )
+            for e in await rubrics.in_use(ctx)
+        ]
+    )
 
 
 @router.get(
@@ -29,6 +43,7 @@ async def list_rubrics(_ctx: Authenticated) -> RubricList:
 async def get_rubric(
     rubric_id: Annotated[str, Path(max_length=40)],
     enterprise_type: Annotated[str, Path(max_length=40)],
-    _ctx: Authenticated,
+    ctx: Authenticated,
 ) -> RubricRead:
-    return RubricRead.model_validate(rubric.get_rubric(rubric_id, enterprise_type))
+    edition = await rubrics.find(ctx, rubric_id)
+    return RubricRead.model_validate(edition.rubric(enterprise_type))

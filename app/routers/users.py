@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response
 from app.deps import AdminCtx, Authenticated
 from app.domain.problems import (
     API_KEY_NOT_FOUND,
+    INVISIBLE_CHARACTERS,
     USER_DUPLICATE_EMAIL,
     USER_INACTIVE,
     USER_NOT_FOUND,
@@ -38,7 +39,7 @@ router = APIRouter(
     status_code=201,
     operation_id="create_user",
     summary="Create a user",
-    responses=problems(USER_DUPLICATE_EMAIL),
+    responses=problems(USER_DUPLICATE_EMAIL, INVISIBLE_CHARACTERS),
 )
 async def create_user(body: UserCreate, ctx: AdminCtx, response: Response) -> UserRead:
     user = await users.create(ctx, body)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from app.domain.enums import (
     ApplicationStatus,
@@ -18,10 +18,20 @@ from app.schemas.organisations import EmployeeCount
 Reason = Annotated[str, Text(2000)]
 
 
+class DeclarationsBody(StrictModel):
+    no_major_service_failures: StrictBool = Field(
+        description="No major failure of the after-sales service (售后服务无重大失误)."
+    )
+    no_major_quality_incidents: StrictBool = Field(
+        description="No major quality incident nor bad credit record in recent years "
+        "(近年内无重大质量事故或不良信用记录)."
+    )
+
+
 class ApplicationCreate(StrictModel):
     organisation_id: Id
     enterprise_type: Annotated[EnterpriseType, ByValue]
-    scope: Annotated[str, Text(1000), Field(examples=["家用空调的售后服务"])]
+    scope: Annotated[str, Text(1000, visible_only=True), Field(examples=["家用空调的售后服务"])]
     employee_count: EmployeeCount = Field(description="Employees in the certified scope.")
     service_management_staff_count: Count
     certified_manager_count: Count = Field(description="Certified after-sales service managers.")
@@ -29,6 +39,11 @@ class ApplicationCreate(StrictModel):
         list[Annotated[DocumentCode, ByValue]],
         Field(max_length=len(DocumentCode), description="Codes of the dossier provided."),
     ]
+    declarations: DeclarationsBody | None = Field(
+        default=None,
+        description="The applicant's declarations; absent, or either one not true, gives the "
+        "blocking finding `declarations.missing` (not a 422).",
+    )
 
 
 class RejectBody(StrictModel):
@@ -50,10 +65,22 @@ class EligibilityRead(ReadModel):
     findings: list[FindingRead]
 
 
+class DeclarationsRead(ReadModel):
+    no_major_service_failures: bool
+    no_major_quality_incidents: bool
+
+
 class PersonDaysRead(ReadModel):
+    """The person-days table's figures for the applicant's size; a quote given before the
+    published table was adopted answers null for the figures it never had."""
+
     initial: Points
+    initial_on_site: Points | None
+    document_review: Points | None = Field(description="Planning and document review.")
     surveillance: Points
+    surveillance_on_site: Points | None
     recertification: Points
+    recertification_on_site: Points | None
 
 
 class FeesRead(ReadModel):
@@ -63,6 +90,10 @@ class FeesRead(ReadModel):
     audit_fee_cny: int
     first_year_total_cny: int
     three_year_total_cny: int
+    recertification_total_cny: int | None = Field(
+        description="Registration, annual fee and the recertification audit of the next cycle "
+        "(null for a quote given before this figure existed)."
+    )
 
 
 class QuoteRead(ReadModel):
@@ -81,6 +112,7 @@ class ApplicationRead(ReadModel):
     service_management_staff_count: int
     certified_manager_count: int
     documents: list[DocumentCode]
+    declarations: DeclarationsRead | None
     eligibility: EligibilityRead
     quote: QuoteRead
     status_reason: str | None
@@ -101,6 +133,11 @@ def application_read(application: Application) -> ApplicationRead:
         service_management_staff_count=application.service_management_staff_count,
         certified_manager_count=application.certified_manager_count,
         documents=[DocumentCode(d) for d in application.documents],
+        declarations=(
+            None
+            if application.declarations is None
+            else DeclarationsRead.model_validate(application.declarations)
+        ),
         eligibility=EligibilityRead(
             eligible=application.eligible,
             findings=[FindingRead.model_validate(f) for f in application.findings],
@@ -108,8 +145,12 @@ def application_read(application: Application) -> ApplicationRead:
         quote=QuoteRead(
             person_days=PersonDaysRead(
                 initial=application.initial_person_days,
+                initial_on_site=application.initial_on_site_person_days,
+                document_review=application.document_review_person_days,
                 surveillance=application.surveillance_person_days,
+                surveillance_on_site=application.surveillance_on_site_person_days,
                 recertification=application.recertification_person_days,
+                recertification_on_site=application.recertification_on_site_person_days,
             ),
             fees=FeesRead.model_validate(application),
         ),

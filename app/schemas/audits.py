@@ -36,7 +36,7 @@ class AuditCreate(StrictModel):
     kind: Annotated[AuditKind, ByValue]
     application_id: Id | None = Field(default=None, description="Initial audits only.")
     certificate_number: Annotated[str, Line(MAX_NUMBER_INPUT)] | None = Field(
-        default=None, description="Surveillance and recertification audits only."
+        default=None, description="Surveillance, recertification and upgrade audits only."
     )
     lead_auditor_id: Id
     team_member_ids: Annotated[list[Id], Field(max_length=20, default_factory=list)]
@@ -44,8 +44,8 @@ class AuditCreate(StrictModel):
     planned_end: JsonDate
     employee_count: EmployeeCount | None = Field(
         default=None,
-        description="Surveillance and recertification: default the last count known for the "
-        "certificate. Initial audits take the application's.",
+        description="Surveillance, recertification and upgrade: default the last count known "
+        "for the certificate. Initial audits take the application's.",
     )
 
     @model_validator(mode="after")
@@ -102,6 +102,11 @@ class AuditRead(ReadModel):
     warnings: list[WarningRead]
     stage1_notes: str | None
     recommended_revision: int | None
+    rubric_id: str = Field(
+        examples=["gbt27922-2011"],
+        description="The rubric edition fixed when the audit was planned; its score sheets "
+        "are scored on it.",
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -233,6 +238,7 @@ def audit_read(audit: Audit, *, certificate_number: str | None, names: dict[int,
         warnings=[WarningRead.model_validate(w) for w in audit.warnings],
         stage1_notes=audit.stage1_notes,
         recommended_revision=audit.recommended_revision,
+        rubric_id=audit.rubric_id,
         version=audit.version,
         created_at=audit.created_at,
         updated_at=audit.updated_at,

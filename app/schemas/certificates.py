@@ -5,7 +5,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.domain.enums import CertificateStatus, DecisionOutcome, EnterpriseType, Grade
+from app.domain import standing
+from app.domain.enums import (
+    CertificateStatus,
+    DecisionOutcome,
+    EnterpriseType,
+    Grade,
+    SuspensionCause,
+)
 from app.models import Certificate
 from app.schemas.common import ByValue, Points, ReadModel, StrictModel, Text
 
@@ -21,7 +28,9 @@ class CertificateOrganisation(ReadModel):
 
 
 class CertificateRead(ReadModel):
-    """A certificate as issued; ``status`` is true today (past ``expires_on`` reads expired)."""
+    """A certificate as issued; ``status`` is true today (superseded once its successor's
+    validity has begun, expired past ``expires_on``), and ``status_changed_on`` is the day
+    that status became true."""
 
     number: str = Field(examples=["ASC-2026-000042"])
     status: CertificateStatus
@@ -42,6 +51,11 @@ class CertificateRead(ReadModel):
     superseded_by: str | None
     status_reason: str | None
     status_changed_on: date
+    suspension_causes: list[SuspensionCause] = Field(
+        description="Why the certificate is suspended (staff only; empty unless suspended): a "
+        "granted surveillance lifts `surveillance_refused` and `surveillance_overdue`, a "
+        "reinstatement lifts `body_decision`."
+    )
     version: int
 
 
@@ -69,8 +83,20 @@ class DecisionRead(ReadModel):
     certificate: CertificateRead | None
 
 
-def certificate_read(certificate: Certificate, status: CertificateStatus) -> CertificateRead:
-    """The API view of a certificate, with the status true today (computed by the caller)."""
+def certificate_read(certificate: Certificate, today: date) -> CertificateRead:
+    """The API view of a certificate, its status and the day it became true as read ``today``."""
+    recorded = CertificateStatus(certificate.status)
+    status = standing.effective_status(
+        recorded, certificate.expires_on, today, certificate.superseded_on
+    )
+    since = standing.status_since(
+        recorded,
+        certificate.status_changed_on,
+        certificate.expires_on,
+        today,
+        certificate.superseded_on,
+    )
+    suspended = status is CertificateStatus.SUSPENDED
     return CertificateRead(
         number=certificate.number,
         status=status,
@@ -93,6 +119,9 @@ def certificate_read(certificate: Certificate, status: CertificateStatus) -> Cer
         recertification_due=certificate.recertification_due,
         superseded_by=certificate.superseded_by,
         status_reason=certificate.status_reason,
-        status_changed_on=certificate.status_changed_on,
+        status_changed_on=since,
+        suspension_causes=[SuspensionCause(c) for c in certificate.suspension_causes]
+        if suspended
+        else [],
         version=certificate.version,
     )

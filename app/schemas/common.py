@@ -8,6 +8,7 @@ Input is strict (docs/api.md, Input): a value of the wrong JSON type and an unkn
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +27,7 @@ from pydantic import (
     Strict,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 MAX_INT = 2_147_483_647
 TENTH = Decimal("0.1")
@@ -72,12 +74,16 @@ class Text(GroupedMetadata):
     Blank text (white space and invisible format characters only) is refused unless
     ``allow_blank``, for a field whose emptiness the domain judges with its own code (an
     exclusion reason: ``score_sheet.note_required``).
+
+    ``visible_only`` also refuses invisible and direction-control characters (Unicode Cf),
+    with the error type ``invisible_characters`` (names, addresses and scopes).
     """
 
     max_length: int
     min_length: int = 1
     single_line: bool = False
     allow_blank: bool = False
+    visible_only: bool = False
 
     def __iter__(self) -> Iterator[object]:
         if self.single_line:
@@ -90,6 +96,30 @@ class Text(GroupedMetadata):
             max_length=self.max_length,
             pattern=pattern,
         )
+        if self.visible_only:
+            # A before-validator placed after the constraints runs before them: an invisible
+            # character is named as such even where the text would also be blank.
+            yield BeforeValidator(refuse_invisible)
+
+
+INVISIBLE_ERROR_TYPE = "invisible_characters"
+"""The pydantic error type of text holding a Unicode format character (category Cf)."""
+
+
+def refuse_invisible(value: object) -> object:
+    """Refuse text holding an invisible or direction-control character (Unicode category Cf:
+    U+200B zero-width space, U+202E right-to-left override, U+FEFF byte-order mark, …): a
+    name, address or scope must read as it is stored, so that it matches and verifies."""
+    if isinstance(value, str) and not value.isascii():
+        for index, char in enumerate(value):
+            if unicodedata.category(char) == "Cf":
+                raise PydanticCustomError(
+                    INVISIBLE_ERROR_TYPE,
+                    "must not contain invisible or direction-control characters "
+                    "(U+{code} at index {index})",
+                    {"code": f"{ord(char):04X}", "index": index},
+                )
+    return value
 
 
 NUMBER_LIMIT = Decimal(1_000_000)  # beyond any score, point or person-day
@@ -199,6 +229,7 @@ __all__ = [
     "Id",
     "JsonDate",
     "JsonDateTime",
+    "Name",
     "Page",
     "Points",
     "ReadModel",
@@ -211,3 +242,9 @@ __all__ = [
 def Line(max_length: int, *, min_length: int = 1) -> Text:
     """A single line of text (names, codes, labels): no control characters at all."""
     return Text(max_length, min_length=min_length, single_line=True)
+
+
+def Name(max_length: int, *, min_length: int = 1) -> Text:
+    """A name or an address: a single line with no control character and no invisible or
+    direction-control character (422 ``request.invisible_characters``)."""
+    return Text(max_length, min_length=min_length, single_line=True, visible_only=True)

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.domain.uscc import MAX_USCC_INPUT
-from app.schemas.common import Line, ReadModel, StrictModel
+from app.schemas.common import Line, Name, ReadModel, StrictModel
 from app.schemas.users import Email
 
 EmployeeCount = Annotated[int, Field(ge=1, le=10_000_000)]
@@ -23,11 +23,11 @@ Uscc = Annotated[
 
 
 class OrganisationCreate(StrictModel):
-    name: Annotated[str, Line(200), Field(examples=["深圳市华为技术有限公司"])]
-    name_en: Annotated[str, Line(300)] | None = None
+    name: Annotated[str, Name(200), Field(examples=["深圳市华为技术有限公司"])]
+    name_en: Annotated[str, Name(300)] | None = None
     uscc: Uscc
-    address: Annotated[str, Line(500)]
-    legal_representative: Annotated[str, Line(100)] | None = None
+    address: Annotated[str, Name(500)]
+    legal_representative: Annotated[str, Name(100)] | None = None
     registered_capital_cny: CapitalCny | None = None
     employee_count: EmployeeCount
     contact_email: Email | None = None
@@ -37,11 +37,11 @@ class OrganisationCreate(StrictModel):
 class OrganisationUpdate(StrictModel):
     """Only the fields given change; ``null`` clears an optional field."""
 
-    name: Annotated[str, Line(200)] | None = None
-    name_en: Annotated[str, Line(300)] | None = None
+    name: Annotated[str, Name(200)] | None = None
+    name_en: Annotated[str, Name(300)] | None = None
     uscc: Uscc | None = None
-    address: Annotated[str, Line(500)] | None = None
-    legal_representative: Annotated[str, Line(100)] | None = None
+    address: Annotated[str, Name(500)] | None = None
+    legal_representative: Annotated[str, Name(100)] | None = None
     registered_capital_cny: CapitalCny | None = None
     employee_count: EmployeeCount | None = None
     contact_email: Email | None = None

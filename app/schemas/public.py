@@ -24,9 +24,17 @@ class PublicCertificate(ReadModel):
     scope: str
     standard: Literal["GB/T 27922-2011"]
     issued_on: date
+    valid_from: date = Field(
+        description="The first day of validity: the issue date, or for a recertified "
+        "certificate the day after its predecessor's last day (it is not valid before)."
+    )
     expires_on: date
     last_surveillance_on: date | None
     superseded_by: str | None
+    status_changed_on: date = Field(
+        description="The day the status became true (e.g. suspended since; superseded on the "
+        "day the successor's validity began)."
+    )
     issuer: str
 
 
@@ -50,7 +58,10 @@ class VerifyResult(ReadModel):
     found: bool
     status: CertificateStatus | None
     grade: Grade | None
-    valid: bool = Field(description="True only for an active certificate.")
+    valid: bool = Field(
+        description="True only for a certificate valid today: active, and today within "
+        "`valid_from` … `expires_on`."
+    )
     organisation_matches: bool | None = Field(
         description="null when neither organisation_name nor uscc was given; otherwise every "
         "one given matches (the exact name, folded; the USCC)."

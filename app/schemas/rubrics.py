@@ -12,6 +12,10 @@ class RubricSummaryRead(ReadModel):
     id: str = Field(examples=["gbt27922-2011"])
     title: str
     enterprise_types: list[EnterpriseType]
+    current: bool = Field(
+        description="The configured edition, on which new audits are planned; every other "
+        "one listed is used by an audit or a score sheet."
+    )
 
 
 class RubricList(ReadModel):

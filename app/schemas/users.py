@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, EmailStr, Field, StrictBool
 
 from app.domain.enums import Role
-from app.schemas.common import ByValue, JsonDateTime, Line, ReadModel, StrictModel
+from app.schemas.common import ByValue, JsonDateTime, Line, Name, ReadModel, StrictModel
 
 
 def _distinct(roles: list[Role]) -> list[Role]:
@@ -30,7 +30,7 @@ Email = Annotated[EmailStr, Field(max_length=320), AfterValidator(_lower)]
 
 
 class UserCreate(StrictModel):
-    name: Annotated[str, Line(200)]
+    name: Annotated[str, Name(200)]
     email: Email
     roles: Roles
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 
@@ -52,6 +52,7 @@ async def _assess(
     documents: Sequence[str],
     staff: int,
     managers: int,
+    declarations: Mapping[str, bool] | None,
 ) -> eligibility.Eligibility:
     return eligibility.assess(
         documents=documents,
@@ -60,6 +61,7 @@ async def _assess(
         uscc=organisation.uscc,
         registered_capital_cny=organisation.registered_capital_cny,
         holds_live_certificate=await holds_live_certificate(ctx, organisation.id, enterprise_type),
+        declarations=None if declarations is None else eligibility.Declarations(**declarations),
     )
 
 
@@ -79,6 +81,7 @@ async def create(ctx: Context, data: ApplicationCreate) -> Application:
         documents=documents,
     )
     organisation = await organisations.get_or_raise(ctx, data.organisation_id)
+    declarations = None if data.declarations is None else data.declarations.model_dump()
     assessed = await _assess(
         ctx,
         organisation,
@@ -86,6 +89,7 @@ async def create(ctx: Context, data: ApplicationCreate) -> Application:
         documents=documents,
         staff=data.service_management_staff_count,
         managers=data.certified_manager_count,
+        declarations=declarations,
     )
     quote = fees.quote(data.employee_count)
     year = ctx.clock.today().year
@@ -103,17 +107,23 @@ async def create(ctx: Context, data: ApplicationCreate) -> Application:
         service_management_staff_count=data.service_management_staff_count,
         certified_manager_count=data.certified_manager_count,
         documents=documents,
+        declarations=declarations,
         eligible=assessed.eligible,
         findings=_findings(assessed),
         initial_person_days=quote.person_days.initial,
+        initial_on_site_person_days=quote.person_days.initial_on_site,
+        document_review_person_days=quote.person_days.document_review,
         surveillance_person_days=quote.person_days.surveillance,
+        surveillance_on_site_person_days=quote.person_days.surveillance_on_site,
         recertification_person_days=quote.person_days.recertification,
+        recertification_on_site_person_days=quote.person_days.recertification_on_site,
         application_fee_cny=quote.fees.application_fee_cny,
         registration_fee_cny=quote.fees.registration_fee_cny,
         annual_fee_cny=quote.fees.annual_fee_cny,
         audit_fee_cny=quote.fees.audit_fee_cny,
         first_year_total_cny=quote.fees.first_year_total_cny,
         three_year_total_cny=quote.fees.three_year_total_cny,
+        recertification_total_cny=quote.fees.recertification_total_cny,
         created_by=ctx.actor_id,
         created_at=now,
         updated_at=now,
@@ -128,6 +138,7 @@ async def create(ctx: Context, data: ApplicationCreate) -> Application:
             "number": number,
             "organisation_id": organisation.id,
             "enterprise_type": data.enterprise_type,
+            "declarations": declarations,
             "eligible": assessed.eligible,
             "findings": [f.code for f in assessed.findings],
         },
@@ -206,6 +217,7 @@ async def accept(ctx: Context, application_id: int, *, expected_version: int | N
         documents=application.documents,
         staff=application.service_management_staff_count,
         managers=application.certified_manager_count,
+        declarations=application.declarations,
     )
     if not assessed.eligible:
         blocking = ", ".join(

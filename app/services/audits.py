@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
-from app.domain import audit_time, lifecycle
+from app.domain import audit_time, lifecycle, standing
 from app.domain.enums import (
     AuditKind,
     AuditStatus,
+    AuditWarning,
     CorrectiveActionStatus,
     Role,
 )
@@ -24,7 +25,7 @@ from app.domain.problems import (
 )
 from app.models import Audit, AuditTeamMember, Certificate, CorrectiveAction, ScoreSheet, User
 from app.schemas.audits import AuditCreate, AuditRead, Stage1Body, audit_read
-from app.services import applications, certificates
+from app.services import applications, certificates, rubrics
 from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
@@ -135,24 +136,43 @@ async def plan(ctx: Context, data: AuditCreate) -> Audit:
         status = certificates.effective_status(ctx, certificate)
         if kind is AuditKind.SURVEILLANCE:
             lifecycle.require_certificate_live(status)
+            standing.require_no_successor(certificate.superseded_by, renewing=False)
             lifecycle.require_surveillance_remaining(certificate.surveillances_done)
+        elif kind is AuditKind.UPGRADE:
+            lifecycle.require_upgrade_eligible(
+                status, certificate.surveillances_done, certificate.superseded_by
+            )
         else:
             lifecycle.require_certificate_renewable(status)
+            standing.require_no_successor(certificate.superseded_by, renewing=True)
         await _require_no_open_audit(ctx, certificate)
         organisation_id = certificate.organisation_id
         enterprise_type = certificate.enterprise_type
         employee_count = data.employee_count or certificate.employee_count
-    person_days = audit_time.person_days(kind, employee_count)
+    required = audit_time.person_days_for(kind, employee_count)
+    person_days = required.total
     warnings = []
-    if audit_time.team_days_short(len(team), data.planned_start, data.planned_end, person_days):
+    if audit_time.team_days_short(len(team), data.planned_start, data.planned_end, required):
         days = (data.planned_end - data.planned_start).days + 1
         warnings.append(
             {
-                "code": "audit.team_days_short",
+                "code": AuditWarning.TEAM_DAYS_SHORT.value,
                 "message": f"{len(team)} auditor(s) × {days} day(s) is less than the "
-                f"{person_days} person-days required",
+                f"{required.on_site} on-site person-days required (of {required.total} in all)",
             }
         )
+    if kind is AuditKind.SURVEILLANCE and certificate is not None:
+        due = certificate.next_surveillance_due
+        window = ctx.settings.surveillance_window_days
+        opens = standing.before_surveillance_window(data.planned_end, due, window)
+        if opens is not None:
+            warnings.append(
+                {
+                    "code": AuditWarning.BEFORE_SURVEILLANCE_WINDOW.value,
+                    "message": f"the audit ends on {data.planned_end}, before the window of the "
+                    f"surveillance due on {due} opens on {opens}: it cannot be decided earlier",
+                }
+            )
     now = ctx.clock.now()
     audit = Audit(
         kind=kind,
@@ -168,6 +188,7 @@ async def plan(ctx: Context, data: AuditCreate) -> Audit:
         lead_auditor_id=data.lead_auditor_id,
         warnings=warnings,
         team=[AuditTeamMember(user_id=u.id) for u in team],
+        rubric_id=await rubrics.for_new_audit(ctx),
         created_by=ctx.actor_id,
         created_at=now,
         updated_at=now,
@@ -186,6 +207,7 @@ async def plan(ctx: Context, data: AuditCreate) -> Audit:
             "team": [u.id for u in team],
             "lead_auditor_id": data.lead_auditor_id,
             "warnings": [w["code"] for w in warnings],
+            "rubric_id": audit.rubric_id,
         },
     )
     await ctx.commit()

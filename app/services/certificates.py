@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import Select, select
 
-from app.domain import dates, lifecycle, text
+from app.domain import dates, lifecycle, standing, text
 from app.domain.enums import CertificateStatus, Grade
+from app.domain.lifecycle import CertificateAction
 from app.domain.numbers import format_certificate_number, normalise_certificate_number
 from app.domain.problems import CERTIFICATE_NOT_FOUND
 from app.models import Audit, Certificate, Organisation
@@ -21,10 +22,19 @@ from app.services.context import Context
 
 
 def effective_status(ctx: Context, certificate: Certificate) -> CertificateStatus:
-    """The status true today: a certificate past ``expires_on`` reads ``expired`` (§7)."""
-    return lifecycle.effective_status(
-        CertificateStatus(certificate.status), certificate.expires_on, ctx.clock.today()
+    """The status true today: a certificate whose successor's validity has begun reads
+    ``superseded``, one past ``expires_on`` reads ``expired`` (§7)."""
+    return standing.effective_status(
+        CertificateStatus(certificate.status),
+        certificate.expires_on,
+        ctx.clock.today(),
+        certificate.superseded_on,
     )
+
+
+def causes(certificate: Certificate) -> standing.Causes:
+    """The causes of the certificate's suspension (none unless it is suspended)."""
+    return standing.causes_of(certificate.suspension_causes)
 
 
 async def get_or_raise(ctx: Context, number: str, *, for_update: bool = False) -> Certificate:
@@ -47,17 +57,30 @@ class Filters:
 
 
 def filtered(filters: Filters, today: date) -> Select[Certificate]:
-    """Certificates by number; ``status`` filters on the status true ``today``."""
+    """Certificates by number; ``status`` filters on the status true ``today``.
+
+    The SQL mirror of ``standing.effective_status``: a live certificate whose successor's
+    validity has begun (``superseded_on`` ≤ today) reads superseded, else one past
+    ``expires_on`` (from the day after it) reads expired.
+    """
     query = select(Certificate).order_by(Certificate.number)
     live = [CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED]
     status = filters.status
-    if status is CertificateStatus.EXPIRED:
+    superseded = Certificate.superseded_on.is_not(None) & (Certificate.superseded_on <= today)
+    not_superseded = Certificate.superseded_on.is_(None) | (Certificate.superseded_on > today)
+    if status is CertificateStatus.SUPERSEDED:
+        query = query.where(
+            (Certificate.status == status) | (Certificate.status.in_(live) & superseded)
+        )
+    elif status is CertificateStatus.EXPIRED:
         query = query.where(
             (Certificate.status == status)
-            | (Certificate.status.in_(live) & (Certificate.expires_on < today))
-        )  # the SQL mirror of dates.is_past_expiry: expired from the day after expires_on
+            | (Certificate.status.in_(live) & (Certificate.expires_on < today) & not_superseded)
+        )
     elif status in live:
-        query = query.where(Certificate.status == status, Certificate.expires_on >= today)
+        query = query.where(
+            Certificate.status == status, Certificate.expires_on >= today, not_superseded
+        )
     elif status is not None:
         query = query.where(Certificate.status == status)
     if filters.grade is not None:
@@ -121,6 +144,8 @@ async def issue(
         next_surveillance_due=certificate_dates.next_surveillance_due,
         recertification_due=certificate_dates.recertification_due,
         superseded_by=None,
+        superseded_on=None,
+        suspension_causes=[],
         status_reason=None,
         status_changed_on=issued_on,
         search_key=text.search_key(organisation.name, organisation.name_en),
@@ -166,26 +191,52 @@ def move(
     reason: str,
     from_status: CertificateStatus | None = None,
     changed_on: date | None = None,
+    causes: standing.Causes = standing.NO_CAUSES,
     **data: object,
 ) -> None:
     """Apply a legal status move and queue ``certificate.<past tense>``.
 
     ``from_status`` defaults to the status true today, so a certificate past its expiry can
     be neither reinstated nor suspended (§7); housekeeping passes the recorded one.
-    ``changed_on`` defaults to today; an expiry is dated the day it happened
-    (``dates.expired_on``), however late housekeeping records it.
+    ``changed_on`` defaults to today; an expiry or a supersession is dated the day it
+    happened (``standing.housekeeping_date``), however late housekeeping records it.
+    ``causes`` are those of a suspension; every other move leaves none.
     """
     before = from_status or effective_status(ctx, certificate)
     certificate.status = lifecycle.certificate_transition(before, action)
     certificate.status_reason = reason
     certificate.status_changed_on = changed_on or ctx.clock.today()
+    suspended = certificate.status == CertificateStatus.SUSPENDED
+    certificate.suspension_causes = standing.stored(causes if suspended else ())
     certificate.bump(ctx.clock.now())
+    if suspended:
+        data = {**data, "suspension_causes": certificate.suspension_causes}
     ctx.record(
         "certificate",
         certificate.number,
         EVENT_OF[action],
         reason=reason,
         data={"from": before, "to": certificate.status, **data},
+    )
+
+
+def add_cause(
+    ctx: Context, certificate: Certificate, new_causes: standing.Causes, *, reason: str
+) -> None:
+    """A suspended certificate takes a further cause: it stays suspended, since the day it
+    was first suspended (``status_changed_on`` and the reason of that move are kept)."""
+    certificate.suspension_causes = standing.stored(new_causes)
+    certificate.bump(ctx.clock.now())
+    ctx.record(
+        "certificate",
+        certificate.number,
+        "certificate.suspended",
+        reason=reason,
+        data={
+            "from": CertificateStatus.SUSPENDED,
+            "to": CertificateStatus.SUSPENDED,
+            "suspension_causes": certificate.suspension_causes,
+        },
     )
 
 
@@ -197,9 +248,25 @@ async def change_status(
     reason: str,
     expected_version: int | None,
 ) -> Certificate:
-    """Suspend, reinstate, withdraw or cancel, by staff, with a reason (§7's legal moves)."""
+    """Suspend, reinstate, withdraw or cancel, by staff, with a reason (§7's legal moves).
+
+    A staff suspension has the cause ``body_decision`` (added to a certificate already
+    suspended for a surveillance); a reinstatement lifts it, and is refused while a
+    surveillance cause remains (only a granted surveillance audit lifts those).
+    """
     certificate = await get_or_raise(ctx, number, for_update=True)
     check_version(expected_version, certificate.version)
-    move(ctx, certificate, action, reason=reason)
+    status = effective_status(ctx, certificate)
+    held = causes(certificate) if status is CertificateStatus.SUSPENDED else standing.NO_CAUSES
+    if action is CertificateAction.SUSPEND:
+        after = standing.body_suspension(status, held)
+        if status is CertificateStatus.SUSPENDED:
+            add_cause(ctx, certificate, after, reason=reason)
+        else:
+            move(ctx, certificate, action, reason=reason, from_status=status, causes=after)
+    else:
+        if action is CertificateAction.REINSTATE and status is CertificateStatus.SUSPENDED:
+            standing.after_reinstatement(held)
+        move(ctx, certificate, action, reason=reason, from_status=status)
     await ctx.commit()
     return certificate

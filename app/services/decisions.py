@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.domain import dates, lifecycle
+from app.domain import dates, lifecycle, standing
 from app.domain.decisions import check_decision
 from app.domain.enums import (
     ApplicationStatus,
@@ -12,6 +12,7 @@ from app.domain.enums import (
     CertificateStatus,
     DecisionOutcome,
     Grade,
+    SuspensionCause,
 )
 from app.domain.lifecycle import ApplicationAction, AuditAction, CertificateAction
 from app.domain.problems import APPLICATION_NOT_ELIGIBLE
@@ -47,7 +48,11 @@ async def decide(
     if kind is AuditKind.INITIAL:
         certificate = await _initial(ctx, audit, grade, recommended, reason=body.reason)
     elif kind is AuditKind.SURVEILLANCE:
-        certificate = await _surveillance(ctx, audit, grade, recommended, reason=body.reason)
+        certificate, grade = await _surveillance(
+            ctx, audit, grade, recommended, reason=body.reason, requested=body.grade is not None
+        )
+    elif kind is AuditKind.UPGRADE:
+        certificate = await _upgrade(ctx, audit, grade, recommended, reason=body.reason)
     else:
         certificate = await _recertification(ctx, audit, grade, recommended, reason=body.reason)
     decision = Decision(
@@ -132,37 +137,65 @@ async def _audited_certificate(
 
 
 async def _surveillance(
-    ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
-) -> Certificate:
-    """Grant: grade and final score set (up or down), reinstated if suspended; refuse:
-    suspended. Either way the surveillance is recorded and the schedule advances
-    (docs/domain.md §8) — unless a refusal finds the certificate no longer live (withdrawn,
-    cancelled, expired, superseded meanwhile): then it is left as it is."""
+    ctx: Context,
+    audit: Audit,
+    grade: Grade | None,
+    sheet: ScoreSheet,
+    *,
+    reason: str,
+    requested: bool,
+) -> tuple[Certificate, Grade | None]:
+    """The certificate and the grade granted (docs/domain.md §6, §7).
+
+    The surveillance is decided within its window (``audit.surveillance_not_due`` before).
+    Grant: the grade kept or lowered (never raised), the final score set, the surveillance
+    causes of a suspension lifted (active again when none is left), the schedule advanced.
+    Refuse: suspended for ``surveillance_refused``, the same surveillance still due. A
+    refusal that finds the certificate no longer live (withdrawn, cancelled, expired,
+    superseded meanwhile) leaves it as it is."""
     certificate = await _audited_certificate(ctx, audit, renewing=False, granting=grade is not None)
-    if not lifecycle.is_live(certificates.effective_status(ctx, certificate)):
-        return certificate
+    status = certificates.effective_status(ctx, certificate)
+    if not lifecycle.is_live(status):
+        return certificate, grade
     today = ctx.clock.today()
+    lifecycle.require_surveillance_remaining(certificate.surveillances_done)
+    if certificate.next_surveillance_due is not None:
+        standing.require_surveillance_window(
+            certificate.next_surveillance_due, today, ctx.settings.surveillance_window_days
+        )
+    suspended = status is CertificateStatus.SUSPENDED
+    held = certificates.causes(certificate) if suspended else standing.NO_CAUSES
     if grade is not None:
-        certificate.final_score = sheet.final_score
-        if grade != certificate.grade:
-            ctx.record(
-                "certificate",
-                certificate.number,
-                "certificate.grade_changed",
-                reason=reason,
-                data={"from": certificate.grade, "to": grade, "audit_id": audit.id},
+        grade = standing.surveillance_grade(grade, Grade(certificate.grade), requested=requested)
+        _grade_and_score(ctx, certificate, grade, sheet, audit, reason=reason)
+        remaining = standing.after_surveillance_grant(held)
+        if suspended and not remaining:
+            certificates.move(
+                ctx, certificate, CertificateAction.REINSTATE, reason=reason, from_status=status
             )
-            certificate.grade = grade
-        if certificate.status == CertificateStatus.SUSPENDED:
-            certificates.move(ctx, certificate, CertificateAction.REINSTATE, reason=reason)
-    elif certificate.status == CertificateStatus.ACTIVE:
-        certificates.move(ctx, certificate, CertificateAction.SUSPEND, reason=reason)
-    certificate.surveillances_done += 1
+        elif suspended:  # the body's own suspension stays
+            certificate.suspension_causes = standing.stored(remaining)
+        certificate.surveillances_done += 1
+        certificate.next_surveillance_due, certificate.recertification_due = (
+            dates.after_surveillance(
+                certificate.valid_from, certificate.expires_on, certificate.surveillances_done
+            )
+        )
+    else:
+        after = standing.suspended_for(held, SuspensionCause.SURVEILLANCE_REFUSED)
+        if suspended:
+            certificate.suspension_causes = standing.stored(after)
+        else:
+            certificates.move(
+                ctx,
+                certificate,
+                CertificateAction.SUSPEND,
+                reason=reason,
+                from_status=status,
+                causes=after,
+            )
     certificate.last_surveillance_on = today
     certificate.employee_count = audit.employee_count  # the last count known (docs/domain.md §3)
-    certificate.next_surveillance_due, certificate.recertification_due = dates.after_surveillance(
-        certificate.valid_from, certificate.expires_on, certificate.surveillances_done
-    )
     certificate.bump(ctx.clock.now())
     ctx.record(
         "certificate",
@@ -175,16 +208,19 @@ async def _surveillance(
             "surveillance_on": today,
             "final_score": certificate.final_score,
             "next_surveillance_due": certificate.next_surveillance_due,
+            "suspension_causes": certificate.suspension_causes,
         },
     )
-    return certificate
+    return certificate, grade
 
 
 async def _recertification(
     ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
 ) -> Certificate | None:
-    """Grant: a new certificate (continuity inside the window), the old one superseded;
-    refuse: the old certificate runs on to its expiry."""
+    """Grant: a new certificate (continuity inside the window); the old one names it at once
+    and is superseded on the day the new one's validity begins (at once when that is today,
+    else recorded by housekeeping on the day, read as superseded from it); refuse: the old
+    certificate runs on to its expiry."""
     old = await _audited_certificate(ctx, audit, renewing=True, granting=grade is not None)
     if grade is None:
         return None
@@ -201,8 +237,67 @@ async def _recertification(
         ),
         application_id=old.application_id,
     )
+    status = certificates.effective_status(ctx, old)
     old.superseded_by = new.number
-    certificates.move(
-        ctx, old, CertificateAction.SUPERSEDE, reason=reason, superseded_by=new.number
-    )
+    old.superseded_on = new.valid_from
+    if new.valid_from <= ctx.clock.today():
+        certificates.move(
+            ctx,
+            old,
+            CertificateAction.SUPERSEDE,
+            reason=reason,
+            from_status=status,
+            superseded_by=new.number,
+            superseded_on=new.valid_from,
+        )
+    else:
+        old.bump(ctx.clock.now())
+        ctx.record(
+            "certificate",
+            old.number,
+            "certificate.successor_named",
+            reason=reason,
+            data={"superseded_by": new.number, "superseded_on": new.valid_from},
+        )
     return new
+
+
+async def _upgrade(
+    ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
+) -> Certificate:
+    """Grant: the certificate takes the granted grade and the sheet's final score, keeping
+    its number, validity and schedule (docs/domain.md §6); refuse: nothing changes."""
+    certificate = await _audited_certificate(ctx, audit, renewing=False, granting=False)
+    if grade is None:
+        return certificate
+    lifecycle.require_upgrade_eligible(
+        certificates.effective_status(ctx, certificate),
+        certificate.surveillances_done,
+        certificate.superseded_by,
+    )
+    _grade_and_score(ctx, certificate, grade, sheet, audit, reason=reason)
+    certificate.bump(ctx.clock.now())
+    return certificate
+
+
+def _grade_and_score(
+    ctx: Context,
+    certificate: Certificate,
+    grade: Grade,
+    sheet: ScoreSheet,
+    audit: Audit,
+    *,
+    reason: str,
+) -> None:
+    """A grant's grade and the recommended sheet's final score on the certificate, the
+    change of grade recorded as ``certificate.grade_changed``."""
+    certificate.final_score = sheet.final_score
+    if grade != certificate.grade:
+        ctx.record(
+            "certificate",
+            certificate.number,
+            "certificate.grade_changed",
+            reason=reason,
+            data={"from": certificate.grade, "to": grade, "audit_id": audit.id},
+        )
+        certificate.grade = grade

@@ -1,5 +1,6 @@
-"""Housekeeping (docs/domain.md §9): record expiries, suspend overdue surveillance, withdraw
-long suspensions. Idempotent, and safe when several hosts run it at the same minute.
+"""Housekeeping (docs/domain.md §9): record supersessions and expiries, suspend overdue
+surveillance, withdraw long suspensions. Idempotent, and safe when several hosts run it at the
+same minute.
 
 Candidates are read in batches by id, each batch locked with ``FOR UPDATE SKIP LOCKED`` (on
 PostgreSQL; SQLite has one writer at a time anyway) and decided again by the domain on the
@@ -18,14 +19,16 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from app.clock import Clock
 from app.config import Settings
 from app.db import Database
-from app.domain import dates, lifecycle
+from app.domain import standing
 from app.domain.enums import CertificateStatus
+from app.domain.lifecycle import CertificateAction
 from app.models import Certificate
 from app.services import certificates
 from app.services.context import Context
 
 BATCH = 500
 LIVE = (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED)
+ACTIONS = ("expire", "suspend", "withdraw", "supersede")
 
 
 @dataclass
@@ -34,13 +37,15 @@ class Report:
     done: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
-        counts = ", ".join(f"{k} {self.done[k]}" for k in ("expire", "suspend", "withdraw"))
+        counts = ", ".join(f"{k} {self.done[k]}" for k in ACTIONS)
         return f"housekeeping {self.today}: {counts}"
 
 
 def _due(today: date, settings: Settings) -> ColumnElement[bool]:
-    """The SQL mirror of ``lifecycle.housekeeping_action`` (the domain decides each row)."""
+    """The SQL mirror of ``standing.housekeeping_action`` (the domain decides each row)."""
     return or_(
+        # the successor's validity has begun
+        and_(Certificate.status.in_(LIVE), Certificate.superseded_on <= today),
         # dates.is_past_expiry: expired from the day after expires_on
         and_(Certificate.status.in_(LIVE), Certificate.expires_on < today),
         and_(
@@ -49,6 +54,7 @@ def _due(today: date, settings: Settings) -> ColumnElement[bool]:
         ),
         and_(
             Certificate.status == CertificateStatus.ACTIVE,
+            Certificate.superseded_by.is_(None),
             Certificate.next_surveillance_due
             < today - timedelta(days=settings.surveillance_grace_days),
         ),
@@ -87,29 +93,40 @@ def _apply(
     ctx: Context, certificate: Certificate, today: date, settings: Settings, report: Report
 ) -> None:
     status = CertificateStatus(certificate.status)
-    facts = lifecycle.HousekeepingFacts(
+    facts = standing.HousekeepingFacts(
         status=status,
         expires_on=certificate.expires_on,
         next_surveillance_due=certificate.next_surveillance_due,
         status_changed_on=certificate.status_changed_on,
+        superseded_by=certificate.superseded_by,
+        superseded_on=certificate.superseded_on,
         today=today,
         grace_days=settings.surveillance_grace_days,
         max_suspension_days=settings.max_suspension_days,
     )
-    action = lifecycle.housekeeping_action(**facts)
+    action = standing.housekeeping_action(**facts)
     if action is None:  # handled meanwhile by another run, or a row of the SQL margin
         return
-    dated: dict[str, date] = {}
-    if action is lifecycle.CertificateAction.EXPIRE:
-        # dated the day it happened, however late this run records it
-        expired_on = dates.expired_on(certificate.expires_on)
-        dated = {"changed_on": expired_on, "expired_on": expired_on}
+    # dated the day it happened, however late this run records it
+    changed_on = standing.housekeeping_date(
+        action,
+        expires_on=certificate.expires_on,
+        superseded_on=certificate.superseded_on,
+        today=today,
+    )
+    dated: dict[str, object] = {}
+    if action is CertificateAction.EXPIRE:
+        dated = {"expired_on": changed_on}
+    elif action is CertificateAction.SUPERSEDE:
+        dated = {"superseded_by": certificate.superseded_by, "superseded_on": changed_on}
     certificates.move(
         ctx,
         certificate,
         action,
-        reason=lifecycle.housekeeping_reason(action, **facts),
+        reason=standing.housekeeping_reason(action, **facts),
         from_status=status,
+        changed_on=changed_on,
+        causes=standing.HOUSEKEEPING_CAUSES[action],
         by="housekeeping",
         **dated,
     )

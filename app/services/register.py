@@ -1,5 +1,9 @@
 """The certificate register in the national-database reporting layout (docs/domain.md §10).
 
+The national database knows no status "superseded": a certificate replaced at recertification
+is reported as cancelled (注销) with the reason 换证 and its successor's number, dated the day
+the successor's validity began.
+
 Streamed: rows are read through a server-side cursor in partitions and written out as they
 come, so a million rows take no more memory than a thousand.
 """
@@ -17,7 +21,7 @@ from sqlalchemy import Select
 
 from app.clock import Clock
 from app.db import Database
-from app.domain import dates, lifecycle
+from app.domain import standing
 from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade
 from app.models import Certificate
 
@@ -67,20 +71,33 @@ class Record(Protocol):
     status_changed_on: date
     status_reason: str | None
     last_surveillance_on: date | None
+    superseded_by: str | None
+    superseded_on: date | None
 
 
 def row_for(certificate: Record, today: date) -> Row:
+    """The register's row, as true ``today``: a move housekeeping has not recorded yet (an
+    expiry, a supersession) is reported as it will be recorded."""
     recorded = CertificateStatus(certificate.status)
-    status = lifecycle.effective_status(recorded, certificate.expires_on, today)
-    if status is recorded:
-        return Row(certificate, status, certificate.status_changed_on, certificate.status_reason)
-    # expired at read time, before housekeeping recorded it: report it as it will be recorded
-    return Row(
-        certificate,
-        status,
-        dates.expired_on(certificate.expires_on),
-        f"validity ended on {certificate.expires_on}",
+    status = standing.effective_status(
+        recorded, certificate.expires_on, today, certificate.superseded_on
     )
+    since = standing.status_since(
+        recorded, certificate.status_changed_on, certificate.expires_on, today,
+        certificate.superseded_on,
+    )  # fmt: skip
+    if status is CertificateStatus.SUPERSEDED:
+        return Row(certificate, status, since, f"换证 {certificate.superseded_by or ''}".strip())
+    if status is recorded:
+        return Row(certificate, status, since, certificate.status_reason)
+    # expired at read time, before housekeeping recorded it
+    return Row(certificate, status, since, f"validity ended on {certificate.expires_on}")
+
+
+def _status_name(status: CertificateStatus, lang: Lang) -> str:
+    """The status in the national database's vocabulary: superseded is cancelled (注销)."""
+    reported = CertificateStatus.CANCELLED if status is CertificateStatus.SUPERSEDED else status
+    return CERTIFICATE_STATUS_NAMES_ZH[reported] if lang == "zh" else reported.value
 
 
 def _cell(value: object) -> str:
@@ -104,7 +121,7 @@ def _cells(row: Row, lang: Lang) -> list[str]:
         grade.name_zh if lang == "zh" else grade.value,
         c.issued_on,
         c.expires_on,
-        CERTIFICATE_STATUS_NAMES_ZH[row.status] if lang == "zh" else row.status.value,
+        _status_name(row.status, lang),
         row.status_changed_on,
         row.status_reason,
         c.last_surveillance_on,

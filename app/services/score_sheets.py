@@ -6,16 +6,16 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from app.domain import rubric as rubrics
 from app.domain import scoring
-from app.domain.enums import EnterpriseType, SpecialDeductionCategory
+from app.domain.enums import SpecialDeductionCategory
 from app.domain.lifecycle import AuditAction
 from app.domain.problems import SCORE_SHEET_NOT_FOUND
+from app.domain.rubric import Rubric
 from app.domain.text import is_blank
 from app.models import ScoreSheet, ScoreSheetItem
 from app.pagination import decode_cursor, paginate
 from app.schemas.audits import ScoreSheetCreate
-from app.services import audits
+from app.services import audits, rubrics
 from app.services.context import Context
 
 
@@ -49,10 +49,24 @@ def stored_input(sheet: ScoreSheet) -> scoring.SheetInput:
     )
 
 
-def rescore(sheet: ScoreSheet, enterprise_type: str) -> scoring.SheetResult:
-    """Sub-totals of a stored sheet, derived again from its items and its own rubric."""
-    rubric = rubrics.get_rubric(sheet.rubric_id, enterprise_type)
-    return scoring.score_sheet(rubric, stored_input(sheet))
+async def rescore(ctx: Context, sheet: ScoreSheet, enterprise_type: str) -> scoring.SheetResult:
+    """Sub-totals of a stored sheet, derived again from its items and its own edition (the
+    audit's, whatever edition is configured now)."""
+    (result,) = await rescore_all(ctx, [sheet], enterprise_type)
+    return result
+
+
+async def rescore_all(
+    ctx: Context, sheets: Sequence[ScoreSheet], enterprise_type: str
+) -> list[scoring.SheetResult]:
+    """``rescore`` for a page of sheets, looking each edition up once."""
+    found: dict[str, Rubric] = {}
+    out = []
+    for sheet in sheets:
+        if sheet.rubric_id not in found:
+            found[sheet.rubric_id] = await rubrics.rubric(ctx, sheet.rubric_id, enterprise_type)
+        out.append(scoring.score_sheet(found[sheet.rubric_id], stored_input(sheet)))
+    return out
 
 
 async def submit(
@@ -61,7 +75,8 @@ async def submit(
     audit = await audits.get_or_raise(ctx, audit_id, for_update=True)
     audits.require_on_team(ctx, audit)
     revision = await audits.latest_revision(ctx, audit.id) + 1
-    rubric = rubrics.get_rubric(rubrics.CURRENT_RUBRIC_ID, EnterpriseType(audit.enterprise_type))
+    # the audit's edition, fixed when it was planned (docs/domain.md §1)
+    rubric = await rubrics.rubric(ctx, audit.rubric_id, audit.enterprise_type)
     # The state check comes before scoring, so a sheet for an audit in the wrong state is 409
     # whatever its content; the audit row lock orders concurrent submissions.
     audits.check(audit, AuditAction.SCORE)

@@ -305,3 +305,183 @@ async def test_only_one_of_two_accepted_applications_is_certified(api: Api) -> N
         json={"outcome": "grant", "reason": "x"},
     )
     assert_problem(second, 409, "application.not_eligible")
+
+
+DECLARED = {"no_major_service_failures": True, "no_major_quality_incidents": True}
+
+
+async def test_the_quote_shows_every_figure_of_the_table(
+    api: Api, story: Story, cast: Cast
+) -> None:
+    org_id = await _org(api, story)
+    body = application_body(org_id, employee_count=10_701)
+    created = await story.ok("POST", "/api/v1/applications", cast.staff, 201, json=body)
+    # the open band: 8501–10700's figures and one step for the started 2,500 above
+    assert created["quote"] == {
+        "person_days": {
+            "initial": 26,
+            "initial_on_site": 23,
+            "document_review": 3,
+            "surveillance": 9,
+            "surveillance_on_site": 8,
+            "recertification": 17,
+            "recertification_on_site": 16,
+        },
+        "fees": {
+            "application_fee_cny": 1000,
+            "registration_fee_cny": 2000,
+            "annual_fee_cny": 2000,
+            "audit_fee_cny": 78000,
+            "first_year_total_cny": 83000,
+            "three_year_total_cny": 83000 + 2 * (2000 + 27000),
+            "recertification_total_cny": 2000 + 2000 + 51000,
+        },
+    }
+    small = await story.ok(
+        "POST",
+        "/api/v1/applications",
+        cast.staff,
+        201,
+        json=application_body(org_id, employee_count=1, service_management_staff_count=1),
+    )
+    assert small["quote"]["person_days"] == {
+        "initial": 3,
+        "initial_on_site": 2,
+        "document_review": 1,
+        "surveillance": 1.5,
+        "surveillance_on_site": 1,
+        "recertification": 2,
+        "recertification_on_site": 1.5,
+    }
+
+
+async def test_a_quote_stored_before_the_table_answers_null_for_what_it_never_had(
+    api: Api, story: Story, cast: Cast
+) -> None:
+    from sqlalchemy import text
+
+    org_id = await _org(api, story)
+    created = await story.ok(
+        "POST", "/api/v1/applications", cast.staff, 201, json=application_body(org_id)
+    )
+    # as migration 0005 leaves a quote given before it: the old three figures, nothing else
+    async with api.db.write_sessions() as session:
+        await session.execute(
+            text(
+                "UPDATE applications SET initial_on_site_person_days = NULL, "
+                "document_review_person_days = NULL, surveillance_on_site_person_days = NULL, "
+                "recertification_on_site_person_days = NULL, recertification_total_cny = NULL, "
+                "recertification_person_days = :old, declarations = NULL WHERE id = :id"
+            ),
+            {"old": 160 if api.db.is_sqlite else 16, "id": created["id"]},
+        )
+        await session.commit()
+    read = await story.ok("GET", f"/api/v1/applications/{created['id']}", cast.staff)
+    assert read["quote"]["person_days"] == {
+        "initial": 16,
+        "initial_on_site": None,
+        "document_review": None,
+        "surveillance": 5.5,
+        "surveillance_on_site": None,
+        "recertification": 16,  # the old rule's figure, kept as given
+        "recertification_on_site": None,
+    }
+    assert read["quote"]["fees"]["recertification_total_cny"] is None
+    assert read["quote"]["fees"]["first_year_total_cny"] == 53000
+    assert read["declarations"] is None
+
+
+@pytest.mark.parametrize(
+    ("declarations", "named"),
+    [
+        (None, ["no_major_service_failures", "no_major_quality_incidents"]),
+        (
+            {"no_major_service_failures": False, "no_major_quality_incidents": True},
+            ["no_major_service_failures"],
+        ),
+        (
+            {"no_major_service_failures": True, "no_major_quality_incidents": False},
+            ["no_major_quality_incidents"],
+        ),
+    ],
+)
+async def test_declarations_missing_blocks_acceptance_and_is_not_a_422(
+    api: Api, story: Story, cast: Cast, declarations: dict[str, bool] | None, named: list[str]
+) -> None:
+    org_id = await _org(api, story)
+    body = application_body(org_id)
+    if declarations is None:
+        del body["declarations"]  # an existing client that knows nothing of them
+    else:
+        body["declarations"] = declarations
+    created = await story.ok("POST", "/api/v1/applications", cast.staff, 201, json=body)
+    assert created["declarations"] == declarations
+    assert created["eligibility"]["eligible"] is False
+    [finding] = created["eligibility"]["findings"]
+    assert (finding["code"], finding["severity"]) == ("declarations.missing", "blocking")
+    for name in named:
+        assert name in finding["message"]
+    before = await snapshot(api.db)
+    refused = await api.post(f"/api/v1/applications/{created['id']}/accept", cast.staff)
+    problem = assert_problem(refused, 409, "application.not_eligible")
+    assert "declarations.missing" in problem["detail"]
+    assert await snapshot(api.db) == before
+    [submitted] = await events(api.db, action="application.submitted", entity_id=str(created["id"]))
+    assert submitted["data"]["declarations"] == declarations
+
+
+async def test_both_declarations_made_let_the_application_be_accepted(
+    api: Api, story: Story, cast: Cast
+) -> None:
+    org_id = await _org(api, story)
+    body = application_body(org_id, declarations=DECLARED)
+    created = await story.ok("POST", "/api/v1/applications", cast.staff, 201, json=body)
+    assert created["declarations"] == DECLARED
+    assert created["eligibility"] == {"eligible": True, "findings": []}
+    accepted = await story.ok("POST", f"/api/v1/applications/{created['id']}/accept", cast.staff)
+    assert accepted["declarations"] == DECLARED
+
+
+@pytest.mark.parametrize(
+    "declarations",
+    [
+        {"no_major_service_failures": "true", "no_major_quality_incidents": True},
+        {"no_major_service_failures": 1, "no_major_quality_incidents": True},
+        {"no_major_service_failures": True},
+        {"no_major_service_failures": True, "no_major_quality_incidents": True, "other": True},
+        [True, True],
+    ],
+)
+async def test_malformed_declarations_are_422(
+    api: Api, story: Story, cast: Cast, declarations: object
+) -> None:
+    org_id = await _org(api, story)
+    before = await snapshot(api.db)
+    body = application_body(org_id, declarations=declarations)
+    response = await api.post("/api/v1/applications", cast.staff, json=body)
+    problem = assert_problem(response, 422, "request.validation")
+    assert all(e["loc"][:2] == ["body", "declarations"] for e in problem["errors"])
+    assert await snapshot(api.db) == before
+
+
+@pytest.mark.parametrize(
+    ("prefix", "what"),
+    [("92", "individual business"), ("93", "farmers' cooperative"), ("12", "public institution")],
+)
+async def test_only_an_enterprise_may_apply(
+    api: Api, story: Story, cast: Cast, prefix: str, what: str
+) -> None:
+    import random
+
+    from app.domain import uscc
+
+    code = uscc.generate(random.Random(what), authority=prefix[0], organisation_type=prefix[1])
+    org_id = await _org(api, story, uscc=code)
+    created = await story.ok(
+        "POST", "/api/v1/applications", cast.staff, 201, json=application_body(org_id)
+    )
+    [finding] = created["eligibility"]["findings"]
+    assert (finding["code"], finding["severity"]) == ("organisation.not_enterprise", "blocking")
+    assert code in finding["message"]
+    refused = await api.post(f"/api/v1/applications/{created['id']}/accept", cast.staff)
+    assert_problem(refused, 409, "application.not_eligible")

@@ -91,7 +91,7 @@ async def test_team_and_plan_validation(
         application_id=app["id"], team_member_ids=[cast.auditor.id, cast.lead.id]
     )
     assert [m["user_id"] for m in ok["team"]] == [cast.lead.id, cast.auditor.id]
-    assert ok["warnings"] == []  # 2 auditors × 8 days = 16 person-days: enough
+    assert ok["warnings"] == []  # 2 auditors × 8 days = 16: enough for the 14 days on site
 
 
 async def test_surveillance_and_recertification_targets(api: Api, story: Story, cast: Cast) -> None:

@@ -67,3 +67,29 @@ async def test_filters_and_pages(api: Api, subtests: pytest.Subtests) -> None:
     assert_problem(
         await api.get("/api/v1/certificates/NOPE", cast.staff), 404, "certificate.not_found"
     )
+
+
+async def test_the_status_filter_reads_supersession_as_the_status_does(api: Api) -> None:
+    """A certificate whose successor's validity has begun is listed as superseded, before
+    housekeeping records it; until that day it is listed as what it is."""
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    number = (await story.certificate())["number"]  # expires 2029-11-22
+    api.clock.set_today(date(2029, 8, 1))
+    new = (await story.recertify(number))["certificate"]["number"]  # valid from 2029-11-23
+
+    async def numbers(status: str) -> list[str]:
+        page = await story.ok("GET", "/api/v1/certificates", cast.staff, params={"status": status})
+        return [c["number"] for c in page["items"]]
+
+    assert await numbers("active") == [number, new]
+    assert await numbers("superseded") == []
+    api.clock.set_today(date(2029, 11, 23))  # superseded and past expiry: superseded
+    assert await numbers("active") == [new]
+    assert await numbers("superseded") == [number]
+    assert await numbers("expired") == []
+    listed = await story.ok("GET", "/api/v1/certificates", cast.staff)
+    assert [(c["number"], c["status"]) for c in listed["items"]] == [
+        (number, "superseded"),
+        (new, "active"),
+    ]

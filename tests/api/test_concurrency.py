@@ -200,6 +200,43 @@ async def test_parallel_housekeeping_runs_act_once(api: Api) -> None:
     assert sum(again.done.values()) == 0
 
 
+async def test_parallel_housekeeping_runs_record_a_supersession_once(api: Api) -> None:
+    """On the day a successor's validity begins, several hosts record the supersession of
+    its predecessor once, dated that day."""
+    from tests.support.factories import make_certificate
+
+    for n in range(6):
+        await make_certificate(
+            api.db,
+            name=f"格力电器{n}",
+            number=f"ASC-2024-{n + 1:06d}",
+            issued_on=date(2024, 1, 1),
+            superseded_by=f"ASC-2026-{n + 1:06d}",
+            superseded_on=date(2026, 11, 20),
+        )
+    settings: Settings = api.app.state.settings
+    hosts = [Database.from_settings(settings) for _ in range(4)]
+    try:
+        reports = await asyncio.gather(*(housekeeping.run(db, settings, api.clock) for db in hosts))
+    finally:
+        for db in hosts:
+            await db.dispose()
+    assert sum(r.done["supersede"] for r in reports) == 6
+    assert sum(r.done["expire"] + r.done["suspend"] for r in reports) == 0
+    recorded = await _scalar(
+        api.db, "SELECT count(*) FROM events WHERE action = 'certificate.superseded'"
+    )
+    assert recorded == 6
+    dated = await _scalar(
+        api.db,
+        "SELECT count(*) FROM certificates WHERE status = 'superseded'"
+        " AND status_changed_on = '2026-11-20'",
+    )
+    assert dated == 6
+    cast = await Cast.hire(api)
+    assert (await api.get("/api/v1/events/verify", cast.admin)).json()["intact"] is True
+
+
 async def test_an_admin_changing_a_user_while_the_user_works_does_not_deadlock(
     api: Api, other: Api
 ) -> None:

@@ -49,7 +49,7 @@ async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests)
     assert cert["next_surveillance_due"] == "2028-11-22"  # keeps to the cycle
     assert cert["recertification_due"] == "2029-11-22"
 
-    # second surveillance is refused: suspended; no third surveillance, recertification next
+    # second surveillance is refused: suspended for it, and the same surveillance still due
     api.clock.set_today(date(2028, 11, 10))
     decision = await story.surveillance(a, total="65", outcome="refuse")
     cert = decision["certificate"]
@@ -58,22 +58,38 @@ async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests)
         "three_star",
         "委员会决定",
     )
+    assert cert["suspension_causes"] == ["surveillance_refused"]
     assert cert["status_changed_on"] == "2028-11-10"
     assert cert["last_surveillance_on"] == "2028-11-10"
-    assert cert["next_surveillance_due"] is None
+    assert cert["next_surveillance_due"] == "2028-11-22"
     assert cert["recertification_due"] == "2029-11-22"
 
-    # staff reinstate it after the corrective work
+    # staff cannot reinstate it: only a granted surveillance audit lifts that cause
     api.clock.set_today(date(2028, 12, 1))
     url = f"/api/v1/certificates/{a}"
     assert_problem(
         await api.post(f"{url}/reinstate", cast.staff, json={}), 422, "request.validation"
     )
-    reinstated = await story.ok("POST", f"{url}/reinstate", cast.staff, json={"reason": "整改完成"})
-    assert (reinstated["status"], reinstated["status_reason"]) == ("active", "整改完成")
-    assert reinstated["status_changed_on"] == "2028-12-01"
+    before = await snapshot(api.db)
+    refused = await api.post(f"{url}/reinstate", cast.staff, json={"reason": "整改完成"})
+    assert (
+        "surveillance_refused"
+        in assert_problem(refused, 409, "certificate.reinstatement_needs_audit")["detail"]
+    )
+    assert await snapshot(api.db) == before
 
-    # recertification inside the window: continuity, no day lost
+    # the surveillance audited again after the corrective work: granted, active again
+    decision = await story.surveillance(a, total="84")
+    reinstated = decision["certificate"]
+    assert (reinstated["status"], reinstated["status_reason"]) == ("active", "委员会决定")
+    assert (reinstated["status_changed_on"], reinstated["suspension_causes"]) == (
+        "2028-12-01",
+        [],
+    )
+    assert reinstated["next_surveillance_due"] is None  # the cycle's two are done
+
+    # recertification inside the window: continuity, no day lost; the old certificate names
+    # its successor at once and stays in force until the new one's validity begins
     api.clock.set_today(date(2029, 8, 1))  # 113 days before expiry
     decision = await story.recertify(a, total="96")
     b = decision["certificate"]
@@ -86,14 +102,13 @@ async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests)
     assert b["next_surveillance_due"] == "2030-11-22" and b["grade"] == "five_star"
     old = await _get(story, a)
     assert (old["status"], old["superseded_by"], old["status_changed_on"]) == (
-        "superseded",
+        "active",
         b["number"],
-        "2029-08-01",
+        "2028-12-01",
     )
-    for action in ("reinstate", "suspend", "withdraw", "cancel"):
-        with subtests.test(superseded_then=action):
-            response = await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"})
-            assert_problem(response, 409, "certificate.invalid_transition")
+    verify = {"items": [{"number": a}, {"number": b["number"]}]}
+    results = (await api.post("/public/v1/certificates/verify", json=verify)).json()["results"]
+    assert [(r["status"], r["valid"]) for r in results] == [("active", True), ("active", False)]
     assert_problem(
         await api.post(
             "/api/v1/audits",
@@ -110,6 +125,27 @@ async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests)
         "audit.certificate_not_renewable",
     )
 
+    # on the new certificate's first day the old one reads superseded, before housekeeping
+    api.clock.set_today(date(2029, 11, 23))
+    old = await _get(story, a)
+    assert (old["status"], old["status_changed_on"]) == ("superseded", "2029-11-23")
+    results = (await api.post("/public/v1/certificates/verify", json=verify)).json()["results"]
+    assert [(r["status"], r["valid"]) for r in results] == [("superseded", False), ("active", True)]
+    for action in ("reinstate", "suspend", "withdraw", "cancel"):
+        with subtests.test(superseded_then=action):
+            response = await api.post(f"{url}/{action}", cast.staff, json={"reason": "x"})
+            assert_problem(response, 409, "certificate.invalid_transition")
+    api.clock.set_today(date(2029, 11, 25))  # housekeeping records it, dated the day
+    assert await _chores(api) == (
+        "housekeeping 2029-11-25: expire 0, suspend 0, withdraw 0, supersede 1"
+    )
+    recorded = await _get(story, a)
+    assert (recorded["status"], recorded["status_changed_on"], recorded["status_reason"]) == (
+        "superseded",
+        "2029-11-23",
+        f"replaced by {b['number']}, valid from 2029-11-23",
+    )
+
     # the status is true at read time: past expiry it reads expired before housekeeping
     api.clock.set_today(date(2032, 11, 23))
     assert (await _get(story, b["number"]))["status"] == "expired"
@@ -120,11 +156,15 @@ async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests)
         409,
         "certificate.invalid_transition",
     )
-    assert await _chores(api) == "housekeeping 2032-11-23: expire 1, suspend 0, withdraw 0"
+    assert await _chores(api) == (
+        "housekeeping 2032-11-23: expire 1, suspend 0, withdraw 0, supersede 0"
+    )
     expired = await _get(story, b["number"])
     assert (expired["status"], expired["status_changed_on"]) == ("expired", "2032-11-23")
     assert expired["status_reason"] == "validity ended on 2032-11-22"
-    assert await _chores(api) == "housekeeping 2032-11-23: expire 0, suspend 0, withdraw 0"
+    assert await _chores(api) == (
+        "housekeeping 2032-11-23: expire 0, suspend 0, withdraw 0, supersede 0"
+    )
 
     assert _actions(await events(api.db, entity_type="certificate", entity_id=a)) == [
         "certificate.issued",
@@ -133,12 +173,22 @@ async def test_three_years_of_a_certificate(api: Api, subtests: pytest.Subtests)
         "certificate.suspended",
         "certificate.surveillance_recorded",
         "certificate.reinstated",
+        "certificate.surveillance_recorded",
+        "certificate.successor_named",
         "certificate.superseded",
     ]
     assert _actions(await events(api.db, entity_type="certificate", entity_id=b["number"])) == [
         "certificate.issued",
         "certificate.expired",
     ]
+    superseded = (await events(api.db, action="certificate.superseded"))[0]
+    assert superseded["actor_user_id"] is None and superseded["data"] == {
+        "from": "active",
+        "to": "superseded",
+        "by": "housekeeping",
+        "superseded_by": b["number"],
+        "superseded_on": "2029-11-23",
+    }
     expiry = (await events(api.db, action="certificate.expired"))[0]
     assert expiry["actor_user_id"] is None and expiry["data"]["by"] == "housekeeping"
     own = await story.ok("GET", f"/api/v1/certificates/{a}/events", cast.integrator)
@@ -160,6 +210,16 @@ async def test_recertification_outside_the_window_restarts_the_cycle(api: Api) -
         "2031-02-28",
     )
     assert new["next_surveillance_due"] == "2029-02-28"
+    # the new validity begins today: the old certificate is superseded at once
+    old = await _get(story, cert["number"])
+    assert (old["status"], old["status_changed_on"], old["superseded_by"]) == (
+        "superseded",
+        "2028-03-01",
+        new["number"],
+    )
+    log = await events(api.db, entity_type="certificate", entity_id=cert["number"])
+    assert _actions(log)[-1] == "certificate.superseded"
+    assert log[-1]["data"]["superseded_on"] == "2028-03-01"
 
 
 async def test_recertification_window_and_29_february(api: Api) -> None:
@@ -188,18 +248,38 @@ async def test_housekeeping_suspends_overdue_and_withdraws_long_suspensions(api:
     cert = await story.certificate()  # surveillance due 2027-11-22
     number = cert["number"]
     api.clock.set_today(date(2027, 12, 22))  # overdue by 30 days: within the grace period
-    assert await _chores(api) == "housekeeping 2027-12-22: expire 0, suspend 0, withdraw 0"
+    assert await _chores(api) == (
+        "housekeeping 2027-12-22: expire 0, suspend 0, withdraw 0, supersede 0"
+    )
     api.clock.set_today(date(2027, 12, 23))  # overdue by 31 days
-    assert await _chores(api) == "housekeeping 2027-12-23: expire 0, suspend 1, withdraw 0"
+    assert await _chores(api) == (
+        "housekeeping 2027-12-23: expire 0, suspend 1, withdraw 0, supersede 0"
+    )
     suspended = await _get(story, number)
     assert (suspended["status"], suspended["status_changed_on"]) == ("suspended", "2027-12-23")
+    assert suspended["suspension_causes"] == ["surveillance_overdue"]
     assert "overdue" in suspended["status_reason"]
-    assert await _chores(api) == "housekeeping 2027-12-23: expire 0, suspend 0, withdraw 0"
+    assert await _chores(api) == (
+        "housekeeping 2027-12-23: expire 0, suspend 0, withdraw 0, supersede 0"
+    )
+    # a clerk cannot undo it: only the overdue surveillance, audited and granted
+    assert_problem(
+        await api.post(
+            f"/api/v1/certificates/{number}/reinstate", cast.staff, json={"reason": "已缴费"}
+        ),
+        409,
+        "certificate.reinstatement_needs_audit",
+    )
     api.clock.set_today(date(2028, 6, 20))  # suspended 180 days
-    assert await _chores(api) == "housekeeping 2028-06-20: expire 0, suspend 0, withdraw 0"
+    assert await _chores(api) == (
+        "housekeeping 2028-06-20: expire 0, suspend 0, withdraw 0, supersede 0"
+    )
     api.clock.set_today(date(2028, 6, 21))  # 181 days
-    assert await _chores(api) == "housekeeping 2028-06-21: expire 0, suspend 0, withdraw 1"
-    assert (await _get(story, number))["status"] == "withdrawn"
+    assert await _chores(api) == (
+        "housekeeping 2028-06-21: expire 0, suspend 0, withdraw 1, supersede 0"
+    )
+    withdrawn = await _get(story, number)
+    assert (withdrawn["status"], withdrawn["suspension_causes"]) == ("withdrawn", [])
     assert_problem(
         await api.post(
             "/api/v1/audits",
@@ -262,6 +342,7 @@ async def test_staff_status_moves(api: Api, subtests: pytest.Subtests) -> None:
         headers={"If-Match": '"1"'},
     )
     assert (suspended["status"], suspended["version"]) == ("suspended", 2)
+    assert suspended["suspension_causes"] == ["body_decision"]
     assert_problem(
         await api.post(f"{url}/suspend", cast.staff, json={"reason": "x"}),
         409,
@@ -302,7 +383,8 @@ async def test_the_last_known_employee_count_is_the_default(api: Api) -> None:
     first = await story.ok(
         "POST", "/api/v1/audits", cast.staff, 201, json=plan | {"employee_count": 12000}
     )
-    assert (first["employee_count"], first["person_days"]) == (12000, 8.5)  # 25 / 3, half up
+    # the open band: 8.5 for 10,700 employees, and 0.5 for the started 2,500 above
+    assert (first["employee_count"], first["person_days"]) == (12000, 9)
     from decimal import Decimal
 
     from tests.support.workflow import indicators, sheet

@@ -28,23 +28,58 @@ async def test_create_and_read(api: Api) -> None:
     assert event["entity_id"] == str(org["id"]) and event["data"]["uscc"] == "914403001922038216"
 
 
+OUTSIDE = "is not a character of the code (0–9 and capital letters other than I, O, S, V, Z)"
+
+
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "messages"),
     [
-        "914403001922038217",
-        "91440300192203821",
-        "9144030019220382160",
-        "I14403001922038216",
-        "91440300192203821O",
+        ("914403001922038217", ["position 18: wrong check character (GB 32100)"]),
+        ("91440300192203821", ["must be 18 characters, not 17"]),
+        ("9144030019220382160", ["must be 18 characters, not 19"]),
+        ("I14403001922038216", [f"position 1: 'I' {OUTSIDE}"]),
+        ("91440300192203821O", [f"position 18: 'O' {OUTSIDE}"]),
+        # accepted before the full check: both check characters of all zeros are right
+        (
+            "000000000000000000",
+            [
+                "position 1: registration authority '0' is not one GB 32100 lists (1–9, A, N, Y)",
+                "position 2: organisation type '0' is not one of 1–5, 9",
+                "positions 3–8: the administrative division must not be 000000",
+            ],
+        ),
+        # Huawei's code with a forged organisation code check character and a right 18th
+        (
+            "914403001922038229",
+            ["position 17: wrong check character of the organisation code (GB 11714)"],
+        ),
     ],
 )
-async def test_invalid_uscc_is_422(api: Api, bad: str) -> None:
+async def test_invalid_uscc_is_422_with_one_error_per_failure(
+    api: Api, bad: str, messages: list[str]
+) -> None:
     staff = await api.actor(Role.STAFF)
     before = await snapshot(api.db)
     response = await api.post("/api/v1/organisations", staff, json=organisation_body(uscc=bad))
     problem = assert_problem(response, 422, "organisation.invalid_uscc")
-    assert problem["errors"] == [{"loc": ["body", "uscc"], "msg": "fails the GB 32100 check"}]
+    assert problem["errors"] == [{"loc": ["body", "uscc"], "msg": m} for m in messages]
+    assert all(m in problem["detail"] for m in messages)
     assert await snapshot(api.db) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("9144030071526726XG", "9144030071526726XG"),  # Tencent
+        ("91110108551385082q", "91110108551385082Q"),  # Xiaomi, in lower case
+        ("\u3000９１４４０３００１９２２０３８２１６ ", "914403001922038216"),  # full width
+    ],
+)
+async def test_real_codes_are_accepted_as_typed(api: Api, typed: str, code: str) -> None:
+    staff = await api.actor(Role.STAFF)
+    created = await api.post("/api/v1/organisations", staff, json=organisation_body(uscc=typed))
+    assert created.status_code == 201, created.text
+    assert created.json()["uscc"] == code
 
 
 async def test_duplicate_uscc_is_409(api: Api) -> None:

@@ -11,8 +11,8 @@ from tests.support.workflow import Cast, Story
 
 PUBLIC_FIELDS = {
     "number", "status", "grade", "organisation_name", "organisation_name_en",
-    "organisation_address", "uscc", "scope", "standard", "issued_on", "expires_on",
-    "last_surveillance_on", "superseded_by", "issuer",
+    "organisation_address", "uscc", "scope", "standard", "issued_on", "valid_from",
+    "expires_on", "last_surveillance_on", "superseded_by", "status_changed_on", "issuer",
 }  # fmt: skip
 
 
@@ -36,9 +36,11 @@ async def test_lookup_forgiving_cacheable_and_true_now(api: Api, subtests: pytes
         "scope": issued["scope"],
         "standard": "GB/T 27922-2011",
         "issued_on": "2026-11-23",
+        "valid_from": "2026-11-23",
         "expires_on": "2029-11-22",
         "last_surveillance_on": None,
         "superseded_by": None,
+        "status_changed_on": "2026-11-23",
         "issuer": api.app.state.settings.issuer_name,
     }
     assert response.headers["cache-control"] == "public, max-age=60"
@@ -65,17 +67,25 @@ async def test_lookup_forgiving_cacheable_and_true_now(api: Api, subtests: pytes
     )
     assert weak.status_code == 304
 
-    # a status change shows in the very next read, with a new entity tag
+    # a status change shows in the very next read, with a new entity tag and its date; the
+    # causes of a suspension stay internal
+    api.clock.set_today(date(2027, 3, 8))
     await story.ok(
-        "POST", f"/api/v1/certificates/{number}/suspend", cast.staff, json={"reason": "x"}
+        "POST", f"/api/v1/certificates/{number}/suspend", cast.staff, json={"reason": "欠费"}
     )
     changed = await api.get(f"/public/v1/certificates/{number}", headers={"If-None-Match": etag})
-    assert changed.status_code == 200 and changed.json()["status"] == "suspended"
+    assert changed.status_code == 200
+    assert (changed.json()["status"], changed.json()["status_changed_on"]) == (
+        "suspended",
+        "2027-03-08",
+    )
+    assert "suspension_causes" not in changed.json() and "欠费" not in changed.text
     assert changed.headers["etag"] != etag
 
-    # past expires_on it reads expired before any job has run
-    api.clock.set_today(date(2029, 11, 23))
-    assert (await api.get(f"/public/v1/certificates/{number}")).json()["status"] == "expired"
+    # past expires_on it reads expired before any job has run, since the day after expiry
+    api.clock.set_today(date(2029, 11, 25))
+    expired = (await api.get(f"/public/v1/certificates/{number}")).json()
+    assert (expired["status"], expired["status_changed_on"]) == ("expired", "2029-11-23")
 
 
 @pytest.mark.parametrize(

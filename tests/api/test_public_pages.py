@@ -38,9 +38,32 @@ async def test_certificate_page(api: Api) -> None:
     assert "<script" not in html.lower()
     assert 'name="viewport"' in html
 
+    assert "2026-11-01 至 2029-10-31" in html and "from 2026-11-01 to 2029-10-31" in html
+
     api.clock.set_today(date(2029, 11, 1))
     expired = (await api.get("/verify/ASC-2026-000001")).text
     assert "过期" in expired and "Expired" in expired and "本证书目前无效" in expired
+    assert "Status since" in expired and "2029-11-01" in expired
+
+
+async def test_the_page_says_since_when_and_from_when(api: Api) -> None:
+    await make_certificate(
+        api.db, name="美的集团", status="suspended", number="ASC-2026-000001",
+        issued_on=date(2026, 5, 4),
+    )  # fmt: skip
+    await make_certificate(
+        api.db, name="海尔智家", number="ASC-2026-000002", issued_on=date(2026, 11, 1),
+        valid_from=date(2027, 1, 1),
+    )  # fmt: skip
+    suspended = (await api.get("/verify/ASC-2026-000001")).text
+    assert "本证书自 2026-05-04 起暂停" in suspended
+    assert "suspended since 2026-05-04" in suspended
+    not_yet = (await api.get("/verify/ASC-2026-000002")).text
+    assert "本证书自 2027-01-01 起有效" in not_yet and "valid from 2027-01-01" in not_yet
+    assert "2027-01-01 至 2029-12-31" in not_yet and "本证书有效。" not in not_yet
+    api.clock.set_today(date(2027, 1, 1))
+    valid = (await api.get("/verify/ASC-2026-000002")).text
+    assert "本证书有效。This certificate is valid." in valid and "valid from" not in valid
 
 
 async def test_unknown_certificate_page_is_404_html(api: Api) -> None:

@@ -228,7 +228,15 @@ async def test_uscc_and_name_narrow_together_with_paging(api: Api) -> None:
     api.clock.set_today(date(2029, 6, 1))
     second = (await story.recertify(first["number"]))["certificate"]
     uscc = first["organisation"]["uscc"]
-    both = await search_all(api, limit=1, uscc=uscc, name=first["organisation"]["name"][:4])
+    name = first["organisation"]["name"][:4]
+    # both in force until the new validity begins (2029-11-23): by number
+    both = await search_all(api, limit=1, uscc=uscc, name=name)
+    assert both == [first["number"], second["number"]]
+    api.clock.set_today(date(2029, 11, 23))
+    from app.services import housekeeping
+
+    await housekeeping.run(api.db, api.app.state.settings, api.clock)
+    both = await search_all(api, limit=1, uscc=uscc, name=name)
     assert both == [second["number"], first["number"]]  # active first, then the superseded
     assert await search_all(api, limit=1, uscc=uscc, name="不存在") == []
 

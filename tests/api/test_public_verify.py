@@ -225,3 +225,46 @@ async def test_names_match_exactly_after_trimming_and_width_folding(
     assert response.status_code == 200, response.text
     got = [r["organisation_matches"] for r in response.json()["results"]]
     assert got == list(names.values())
+
+
+async def test_valid_means_active_and_within_validity_on_the_day(api: Api) -> None:
+    """A successor decided before its validity begins is active but not yet valid; its
+    predecessor stays valid until that day, then reads superseded (docs/domain.md §7)."""
+    await make_certificate(
+        api.db,
+        name="格兰仕集团",
+        number="ASC-2024-000010",
+        issued_on=date(2024, 3, 1),  # valid to 2027-02-28
+        superseded_by="ASC-2026-000020",
+        superseded_on=date(2027, 3, 1),
+    )
+    await make_certificate(
+        api.db,
+        name="格兰仕集团",
+        number="ASC-2026-000020",
+        issued_on=date(2026, 11, 1),
+        valid_from=date(2027, 3, 1),
+    )
+    batch = {"items": [{"number": "ASC-2024-000010"}, {"number": "ASC-2026-000020"}]}
+
+    async def verdicts() -> list[tuple[str, bool]]:
+        results = (await api.post("/public/v1/certificates/verify", json=batch)).json()["results"]
+        return [(r["status"], r["valid"]) for r in results]
+
+    assert await verdicts() == [("active", True), ("active", False)]
+    new = (await api.get("/public/v1/certificates/ASC-2026-000020")).json()
+    assert (new["issued_on"], new["valid_from"], new["expires_on"]) == (
+        "2026-11-01",
+        "2027-03-01",
+        "2030-02-28",
+    )
+    api.clock.set_today(date(2027, 2, 28))
+    assert await verdicts() == [("active", True), ("active", False)]
+    api.clock.set_today(date(2027, 3, 1))
+    assert await verdicts() == [("superseded", False), ("active", True)]
+    old = (await api.get("/public/v1/certificates/ASC-2024-000010")).json()
+    assert (old["status"], old["status_changed_on"], old["superseded_by"]) == (
+        "superseded",
+        "2027-03-01",
+        "ASC-2026-000020",
+    )

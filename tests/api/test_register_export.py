@@ -11,6 +11,7 @@ import pytest
 from app.domain.enums import Role
 from app.services import register
 from tests.support.api import Api, assert_problem
+from tests.support.factories import make_certificate
 from tests.support.workflow import Cast, Story
 
 ZH_HEADER = [
@@ -125,3 +126,38 @@ async def test_export_refusals(api: Api) -> None:
     assert_problem(await api.get("/api/v1/certificates/export"), 401, "auth.unauthenticated")
     empty = await api.get("/api/v1/certificates/export", cast.admin)
     assert _rows(empty.content) == [ZH_HEADER]
+
+
+async def test_a_superseded_certificate_is_reported_cancelled_for_renewal(api: Api) -> None:
+    """The national database knows no "superseded": 注销 with the reason 换证 and the
+    successor's number, dated the day the successor's validity began — also while only read
+    time knows it."""
+    for number, superseded_on, status in (
+        ("ASC-2023-000001", date(2026, 6, 1), "superseded"),  # recorded by housekeeping
+        ("ASC-2023-000002", date(2026, 11, 23), "active"),  # today: not recorded yet
+        ("ASC-2023-000003", date(2026, 12, 1), "active"),  # still in force
+    ):
+        await make_certificate(
+            api.db,
+            name="格力电器",
+            number=number,
+            status=status,
+            issued_on=date(2023, 12, 1),
+            superseded_by=f"ASC-2026-{number[-6:]}",
+            superseded_on=superseded_on,
+        )
+    staff = await api.actor(Role.STAFF)
+    rows = _rows((await api.get("/api/v1/certificates/export", staff)).content)
+    assert [r[11:14] for r in rows[1:]] == [
+        ["注销", "2026-06-01", "换证 ASC-2026-000001"],
+        ["注销", "2026-11-23", "换证 ASC-2026-000002"],
+        ["有效", "2023-12-01", ""],
+    ]
+    english = _rows(
+        (await api.get("/api/v1/certificates/export", staff, params={"lang": "en"})).content
+    )
+    assert [r[11] for r in english[1:]] == ["cancelled", "cancelled", "active"]
+    superseded = await api.get(
+        "/api/v1/certificates/export", staff, params={"status": "superseded"}
+    )
+    assert [r[0] for r in _rows(superseded.content)[1:]] == ["ASC-2023-000001", "ASC-2023-000002"]

@@ -39,13 +39,23 @@ async def test_from_application_to_certificate(api: Api) -> None:
             "service_management_documents",
             "permits",
         ],
+        "declarations": {"no_major_service_failures": True, "no_major_quality_incidents": True},
     }
     application = await story.ok("POST", "/api/v1/applications", cast.staff, 201, json=body)
     assert application["number"] == "SQ-2026-000001"
     assert application["status"] == "submitted"
     assert application["eligibility"] == {"eligible": True, "findings": []}
+    assert application["declarations"] == body["declarations"]
     assert application["quote"] == {
-        "person_days": {"initial": 16, "surveillance": 5.5, "recertification": 16},
+        "person_days": {
+            "initial": 16,
+            "initial_on_site": 14,
+            "document_review": 2,
+            "surveillance": 5.5,
+            "surveillance_on_site": 4.5,
+            "recertification": 10,
+            "recertification_on_site": 9,
+        },
         "fees": {
             "application_fee_cny": 1000,
             "registration_fee_cny": 2000,
@@ -53,6 +63,7 @@ async def test_from_application_to_certificate(api: Api) -> None:
             "audit_fee_cny": 48000,
             "first_year_total_cny": 53000,
             "three_year_total_cny": 90000,
+            "recertification_total_cny": 34000,
         },
     }
     app_url = f"/api/v1/applications/{application['id']}"
@@ -78,7 +89,8 @@ async def test_from_application_to_certificate(api: Api) -> None:
     assert audit["warnings"] == [
         {
             "code": "audit.team_days_short",
-            "message": "2 auditor(s) × 4 day(s) is less than the 16 person-days required",
+            "message": "2 auditor(s) × 4 day(s) is less than the 14 on-site person-days "
+            "required (of 16 in all)",
         }
     ]
     assert [(m["user_id"], m["lead"]) for m in audit["team"]] == [
@@ -205,6 +217,7 @@ async def test_from_application_to_certificate(api: Api) -> None:
         "superseded_by": None,
         "status_reason": None,
         "status_changed_on": "2026-12-15",
+        "suspension_causes": [],
         "version": 1,
     }
     assert (await story.ok("GET", app_url, cast.staff))["status"] == "certified"

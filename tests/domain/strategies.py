@@ -7,11 +7,11 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from app.domain.enums import SpecialDeductionCategory
-from app.domain.rubric import CURRENT_RUBRIC_ID, Indicator, Rubric, get_rubric
+from app.domain.rubric import BUILT_IN_RUBRIC_ID, Indicator, Rubric, get_rubric
 from app.domain.scoring import ItemInput, SheetInput, SpecialDeduction
 
-PRODUCTION = get_rubric(CURRENT_RUBRIC_ID, "production")
-SALES_SERVICE = get_rubric(CURRENT_RUBRIC_ID, "sales_service")
+PRODUCTION = get_rubric(BUILT_IN_RUBRIC_ID, "production")
+SALES_SERVICE = get_rubric(BUILT_IN_RUBRIC_ID, "sales_service")
 rubrics = st.sampled_from([PRODUCTION, SALES_SERVICE])
 
 deduction = SpecialDeduction(SpecialDeductionCategory.LEGAL, "no licence for the repair shop")

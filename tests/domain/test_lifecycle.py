@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from itertools import product
 
 import pytest
@@ -19,9 +18,6 @@ from app.domain.lifecycle import (
     application_transition,
     audit_transition,
     certificate_transition,
-    effective_status,
-    housekeeping_action,
-    housekeeping_reason,
     require_certificate_live,
     require_certificate_renewable,
 )
@@ -57,6 +53,7 @@ AUDIT_MOVES = {
     AuditKind.INITIAL: STAGE1_MOVES + SCORING_MOVES,
     AuditKind.RECERTIFICATION: STAGE1_MOVES + SCORING_MOVES,
     AuditKind.SURVEILLANCE: [(S.PLANNED, SA.SCORE, S.SCORING), *SCORING_MOVES],
+    AuditKind.UPGRADE: [(S.PLANNED, SA.SCORE, S.SCORING), *SCORING_MOVES],
 }
 CERTIFICATE_MOVES = [
     (C.ACTIVE, CA.SUSPEND, C.SUSPENDED),
@@ -160,34 +157,6 @@ def test_final_states_have_no_way_out() -> None:
     assert [m for m in moves if m[1] in final_audit] == []
 
 
-EXPIRES = date(2029, 2, 28)
-
-
-@pytest.mark.parametrize(
-    ("status", "today", "effective"),
-    [
-        (C.ACTIVE, EXPIRES, C.ACTIVE),  # the last day is still valid
-        (C.ACTIVE, date(2029, 3, 1), C.EXPIRED),
-        (C.SUSPENDED, EXPIRES, C.SUSPENDED),
-        (C.SUSPENDED, date(2029, 3, 1), C.EXPIRED),
-        (C.WITHDRAWN, date(2029, 3, 1), C.WITHDRAWN),
-        (C.SUPERSEDED, date(2030, 1, 1), C.SUPERSEDED),
-        (C.CANCELLED, date(2026, 1, 1), C.CANCELLED),
-    ],
-)
-def test_effective_status_reads_expired_past_expiry(
-    status: CertificateStatus, today: date, effective: CertificateStatus
-) -> None:
-    assert effective_status(status, EXPIRES, today) is effective
-
-
-def test_a_certificate_past_expiry_cannot_be_reinstated() -> None:
-    status = effective_status(C.SUSPENDED, EXPIRES, date(2029, 3, 1))
-    refused(
-        lambda: certificate_transition(status, CA.REINSTATE), "certificate", "expired", "reinstate"
-    )
-
-
 REQUIREMENTS = {
     "renewable": (require_certificate_renewable, "audit.certificate_not_renewable"),
     "live": (require_certificate_live, "audit.certificate_not_live"),
@@ -213,80 +182,6 @@ def test_other_certificates_are_neither_renewable_nor_live(
     with pytest.raises(DomainError) as caught:
         check(status)
     assert caught.value.code == code
-
-
-TODAY = date(2027, 6, 15)
-
-
-def housekeeping(**change: object) -> CertificateAction | None:
-    arguments: dict[str, object] = {
-        "status": C.ACTIVE,
-        "expires_on": date(2028, 6, 30),
-        "next_surveillance_due": date(2027, 6, 30),
-        "status_changed_on": date(2025, 7, 1),
-        "today": TODAY,
-        "grace_days": 30,
-        "max_suspension_days": 180,
-    }
-    arguments.update(change)
-    action = housekeeping_action(**arguments)  # type: ignore[arg-type]
-    if action is not None:
-        reason = housekeeping_reason(action, **arguments)  # type: ignore[arg-type]
-        assert str(TODAY if action is not CA.EXPIRE else arguments["expires_on"]) in reason
-    return action
-
-
-@pytest.mark.parametrize(
-    ("change", "action"),
-    [
-        ({}, None),
-        ({"expires_on": TODAY}, None),  # last valid day
-        ({"expires_on": date(2027, 6, 14)}, CA.EXPIRE),
-        ({"status": C.SUSPENDED, "expires_on": date(2027, 6, 14)}, CA.EXPIRE),
-        ({"status": C.EXPIRED, "expires_on": date(2027, 6, 14)}, None),  # already recorded
-        ({"status": C.WITHDRAWN}, None),
-        # Surveillance overdue by more than the grace days: 2027-05-16 is 30 days back.
-        ({"next_surveillance_due": date(2027, 5, 16)}, None),
-        ({"next_surveillance_due": date(2027, 5, 15)}, CA.SUSPEND),
-        ({"next_surveillance_due": date(2027, 5, 15), "grace_days": 31}, None),
-        ({"next_surveillance_due": None}, None),  # after the second surveillance
-        # Suspended longer than the maximum: 2026-12-17 is 180 days back.
-        ({"status": C.SUSPENDED, "status_changed_on": date(2026, 12, 17)}, None),
-        ({"status": C.SUSPENDED, "status_changed_on": date(2026, 12, 16)}, CA.WITHDRAW),
-        # A suspended certificate is not suspended again for its overdue surveillance.
-        (
-            {"status": C.SUSPENDED, "status_changed_on": TODAY,
-             "next_surveillance_due": date(2026, 1, 1)},
-            None,
-        ),
-        # Expiry comes first.
-        (
-            {"status": C.SUSPENDED, "status_changed_on": date(2026, 1, 1),
-             "expires_on": date(2027, 1, 1)},
-            CA.EXPIRE,
-        ),
-    ],
-)  # fmt: skip
-def test_housekeeping(change: dict[str, object], action: CertificateAction | None) -> None:
-    assert housekeeping(**change) is action
-
-
-def test_housekeeping_reasons_say_why() -> None:
-    assert "more than 30 days" in housekeeping_reason(
-        CA.SUSPEND,
-        expires_on=date(2028, 6, 30),
-        next_surveillance_due=date(2027, 5, 1),
-        status_changed_on=date(2025, 7, 1),
-        today=TODAY,
-        grace_days=30,
-        max_suspension_days=180,
-    )
-
-
-@pytest.mark.parametrize("change", [{"grace_days": -1}, {"max_suspension_days": -1}])
-def test_housekeeping_refuses_negative_periods(change: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="negative"):
-        housekeeping(**change)
 
 
 @pytest.mark.parametrize("status", list(ApplicationStatus))

@@ -10,18 +10,22 @@ import pytest
 from app.domain.enums import EnterpriseType, Grade, SpecialDeductionCategory
 from app.domain.problems import DomainError
 from app.domain.rubric import (
-    CURRENT_RUBRIC_ID,
+    BUILT_IN_RUBRIC_ID,
+    BUILT_IN_WEIGHTS,
+    STRUCTURE,
     Category,
     Indicator,
     Rubric,
     Section,
     SpecialDeductionType,
+    Weight,
+    build_rubric,
     get_rubric,
-    list_rubrics,
+    indicator_codes,
 )
 
-PRODUCTION = get_rubric(CURRENT_RUBRIC_ID, "production")
-SALES_SERVICE = get_rubric(CURRENT_RUBRIC_ID, "sales_service")
+PRODUCTION = get_rubric(BUILT_IN_RUBRIC_ID, "production")
+SALES_SERVICE = get_rubric(BUILT_IN_RUBRIC_ID, "sales_service")
 BOTH = pytest.mark.parametrize(
     "rubric", [PRODUCTION, SALES_SERVICE], ids=lambda r: r.enterprise_type
 )
@@ -168,11 +172,48 @@ def test_lookup_by_code() -> None:
     assert SALES_SERVICE.indicator("warranty.quality") is not None
 
 
-def test_list_rubrics() -> None:
-    (summary,) = list_rubrics()
-    assert summary.id == "gbt27922-2011"
-    assert summary.title == "GB/T 27922-2011 商品售后服务评价体系"
-    assert summary.enterprise_types == (EnterpriseType.PRODUCTION, EnterpriseType.SALES_SERVICE)
+def test_the_built_in_rubric_is_named() -> None:
+    for rubric in (PRODUCTION, SALES_SERVICE):
+        assert rubric.id == "gbt27922-2011"
+        assert rubric.title == "GB/T 27922-2011 商品售后服务评价体系"
+
+
+@BOTH
+def test_the_structure_is_the_rubric_without_its_points(rubric: Rubric) -> None:
+    """The standard's part (codes, names, categories) and the built-in points, apart."""
+    structure = STRUCTURE[rubric.enterprise_type]
+    assert [(s.code, s.name, s.name_en, s.category) for s in structure] == [
+        (s.code, s.name, s.name_en, s.category) for s in rubric.sections
+    ]
+    assert [(i.code, i.name, i.name_en) for s in structure for i in s.indicators] == [
+        (i.code, i.name, i.name_en) for i in rubric.indicators
+    ]
+    assert indicator_codes(rubric.enterprise_type) == tuple(i.code for i in rubric.indicators)
+    assert BUILT_IN_WEIGHTS[rubric.enterprise_type] == {
+        i.code: Weight(i.max_points, i.excludable) for i in rubric.indicators
+    }
+
+
+def test_a_rubric_is_built_from_an_id_a_title_and_weights() -> None:
+    weights = {code: Weight(Decimal(1)) for code in indicator_codes(EnterpriseType.PRODUCTION)}
+    weights["culture.philosophy"] = Weight(Decimal("7.5"), excludable=True)
+    with pytest.raises(ValueError, match=r"category service_system: sections sum to 19\.5"):
+        build_rubric("x", "X", EnterpriseType.PRODUCTION, weights)
+    built = build_rubric(
+        "gbt27922-2011.b", "B", EnterpriseType.PRODUCTION, BUILT_IN_WEIGHTS["production"]
+    )
+    assert (built.id, built.title) == ("gbt27922-2011.b", "B")
+    assert built.sections == PRODUCTION.sections
+
+
+def test_a_rubric_needs_weights_for_exactly_the_standards_indicators() -> None:
+    weights = dict(BUILT_IN_WEIGHTS[EnterpriseType.SALES_SERVICE])
+    del weights["culture.philosophy"]
+    weights["repair.support"] = Weight(Decimal(2))
+    with pytest.raises(
+        ValueError, match=r"missing \['culture.philosophy'\], unknown \['repair.support'\]"
+    ):
+        build_rubric("x", "X", EnterpriseType.SALES_SERVICE, weights)
 
 
 def test_get_rubric_returns_the_type_asked_for() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from app.db import Database
 from app.domain import uscc
-from app.domain.dates import initial_certificate_dates
+from app.domain.dates import expiry_for, initial_certificate_dates
 from app.domain.text import search_key
 from app.models import Certificate, Organisation
 from app.services.search_index import index_certificate
@@ -28,10 +29,16 @@ async def make_certificate(
     number: str | None = None,
     address: str = "深圳市南山区科技园",
     superseded_by: str | None = None,
+    superseded_on: date | None = None,
+    valid_from: date | None = None,
 ) -> dict[str, Any]:
-    """An organisation and its certificate, as an import from an earlier register would be."""
+    """An organisation and its certificate, as an import from an earlier register would be
+    (``valid_from``: a recertified certificate's later start; ``superseded_on``: its
+    successor's)."""
     n = _generated.next()
     dates = initial_certificate_dates(issued_on)
+    if valid_from is not None:
+        dates = replace(dates, valid_from=valid_from, expires_on=expiry_for(valid_from))
     async with db.write_sessions() as session:
         now = _now(issued_on)
         organisation = Organisation(
@@ -65,6 +72,7 @@ async def make_certificate(
             recertification_due=dates.recertification_due,
             surveillances_done=0,
             superseded_by=superseded_by,
+            superseded_on=superseded_on,
             status_changed_on=issued_on,
             search_key=search_key(name, name_en),
             created_at=now,

@@ -23,6 +23,8 @@ ALL_DOCUMENTS = [
     "service_management_documents",
     "permits",
 ]
+# The applicant's two declarations, both made (absent or false: ``declarations.missing``).
+DECLARED = {"no_major_service_failures": True, "no_major_quality_incidents": True}
 _generated = Sequence(seed=27922)  # restarts for every test: see tests/support/sequences.py
 
 
@@ -54,6 +56,7 @@ def application_body(organisation_id: int, **override: Any) -> dict[str, Any]:
         "service_management_staff_count": 25,
         "certified_manager_count": 3,
         "documents": ALL_DOCUMENTS,
+        "declarations": DECLARED,
     } | override
 
 
@@ -241,3 +244,14 @@ class Story:
         await self.score(audit["id"], sheet(rubric, total=Decimal(total)))
         await self.complete(audit["id"])
         return await self.decide(audit["id"])
+
+    async def upgrade(
+        self, number: str, *, total: str, outcome: str = "grant", grade: str | None = None
+    ) -> dict[str, Any]:
+        """An upgrade audit (no stage 1, the full rubric) scored and decided; the decision."""
+        audit = await self.audit(kind="upgrade", certificate_number=number)
+        rubric = await indicators(self.api, self.cast.staff, audit["enterprise_type"])
+        await self.score(audit["id"], sheet(rubric, total=Decimal(total)))
+        await self.complete(audit["id"])
+        extra = {"grade": grade} if grade else {}
+        return await self.decide(audit["id"], outcome, **extra)
