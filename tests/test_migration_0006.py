@@ -256,6 +256,15 @@ def register() -> Register:
     r.event("ASC-2023-000001", "certificate.superseded", _at(date(2025, 6, 1)),
             data={"from": "active", "to": "superseded",
                   "superseded_by": "ASC-2025-000001"})  # fmt: skip
+    # J: refused twice in a row (each refusal advanced the schedule): both years due again
+    r.certificate("ASC-2024-000008", date(2024, 3, 1), status="suspended", surveillances_done=2,
+                  next_surveillance_due=None, status_changed_on=date(2025, 2, 20))  # fmt: skip
+    r.event("ASC-2024-000008", "certificate.suspended", _at(date(2025, 2, 20)),
+            reason="监督不通过", data={"from": "active", "to": "suspended"})  # fmt: skip
+    r.event("ASC-2024-000008", "certificate.surveillance_recorded", _at(date(2025, 2, 20)),
+            reason="监督不通过", data={"outcome": "refuse"})  # fmt: skip
+    r.event("ASC-2024-000008", "certificate.surveillance_recorded", _at(date(2025, 6, 1)),
+            reason="再次不通过", data={"outcome": "refuse"})  # fmt: skip
     # I: suspended without a recorded move (imported)
     r.certificate("ASC-2022-000001", date(2024, 6, 1), status="suspended")
     return r
@@ -310,6 +319,7 @@ def _check(url: str) -> None:
         "ASC-2024-000002": ["surveillance_overdue"],
         "ASC-2024-000003": ["body_decision"],
         "ASC-2024-000004": ["surveillance_refused", "body_decision"],
+        "ASC-2024-000008": ["surveillance_refused"],
         "ASC-2024-000005": [],
         "ASC-2024-000006": [],
         "ASC-2024-000007": [],
@@ -321,13 +331,14 @@ def _check(url: str) -> None:
     schedule = {
         n: (r["surveillances_done"], r["next_surveillance_due"])
         for n, r in rows.items()
-        if n.startswith("ASC-2024-00000") and n[-1] in "1456"
+        if n.startswith("ASC-2024-00000") and n[-1] in "14568"
     }
     assert schedule == {
         "ASC-2024-000001": (0, "2025-02-28"),  # rewound: the first surveillance is due again
         "ASC-2024-000004": (0, "2025-02-28"),
         "ASC-2024-000005": (0, "2025-02-28"),
         "ASC-2024-000006": (1, "2026-02-28"),  # granted: unchanged
+        "ASC-2024-000008": (0, "2025-02-28"),  # both refusals undone
     }
     old = rows["ASC-2024-000007"]
     assert (old["status"], old["status_changed_on"], old["status_reason"]) == (
@@ -349,6 +360,7 @@ def _check(url: str) -> None:
         "ASC-2024-000004",
         "ASC-2024-000005",
         "ASC-2024-000007",
+        "ASC-2024-000008",
     ]
     a = corrected["ASC-2024-000001"]
     assert a["actor_user_id"] is None and a["data"]["by"] == "migration 0006"

@@ -277,6 +277,13 @@ async def _upgrade(
     )
     _grade_and_score(ctx, certificate, grade, sheet, audit, reason=reason)
     certificate.bump(ctx.clock.now())
+    ctx.record(
+        "certificate",
+        certificate.number,
+        "certificate.upgrade_granted",
+        reason=reason,
+        data={"audit_id": audit.id, "grade": grade, "final_score": certificate.final_score},
+    )
     return certificate
 
 

@@ -44,6 +44,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import takewhile
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -117,13 +118,6 @@ def upgrade() -> None:
     )
     _replace_kind_check(OLD_KINDS, NEW_KINDS)
     _correct_certificates()
-    if op.get_bind().dialect.name == "postgresql":
-        # The corrections rewrite rows all over the table and clear their pages' bits in the
-        # visibility map, on which the public search's index-only walk relies (at a million
-        # certificates the search's p99 doubles until the table is vacuumed): vacuum now rather
-        # than whenever autovacuum next gets to it. VACUUM cannot run inside a transaction.
-        with op.get_context().autocommit_block():
-            op.execute("VACUUM (ANALYZE) certificates")
 
 
 def downgrade() -> None:
@@ -378,11 +372,14 @@ def _correct_certificates() -> None:
             sa.select(certificates).where(
                 (certificates.c.status == "suspended")
                 | ((certificates.c.status == "superseded") & (certificates.c.superseded_on > today))
-                | certificates.c.number.in_(sa.bindparam("refused", expanding=True))
-            ),
-            {"refused": sorted(_refused_numbers(bind)) or [""]},
+            )
         )
     }
+    # the certificates with a refused surveillance, in chunks (a database bounds the number
+    # of parameters of one statement)
+    for chunk in _chunks(sorted(_refused_numbers(bind) - set(rows))):
+        for r in bind.execute(sa.select(certificates).where(certificates.c.number.in_(chunk))):
+            rows[r.number] = r
     if not rows:
         return
     logs = _logs(bind, list(rows))
@@ -412,8 +409,11 @@ def _correct(
         values["suspension_causes"] = _causes(log if cut is None else log[:cut])
         reasons.append("the causes of its suspension, from the event log")
     surveillances = [e for e in log if e["action"] == "certificate.surveillance_recorded"]
-    if surveillances and surveillances[-1]["data"].get("outcome") == "refuse":
-        done = max(0, int(row.surveillances_done) - 1)
+    refused = len(
+        list(takewhile(lambda e: e["data"].get("outcome") == "refuse", reversed(surveillances)))
+    )
+    if refused:  # each refusal in the trailing run had advanced the schedule
+        done = max(0, int(row.surveillances_done) - refused)
         values |= {
             "surveillances_done": done,
             "next_surveillance_due": _surveillance_due(row.valid_from, done),

@@ -117,6 +117,12 @@ def _rebuilding() -> Iterator[None]:
 
 
 def upgrade() -> None:
+    # one transaction on SQLite too: foreign keys are switched off around all of it
+    with _rebuilding():
+        _upgrade()
+
+
+def _upgrade() -> None:
     op.create_table(
         "rubric_editions",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -153,29 +159,26 @@ def upgrade() -> None:
         "WHERE s.audit_id = audits.id ORDER BY s.revision DESC LIMIT 1), "
         f"'{BUILT_IN_ID}')"
     )
-    with _rebuilding():
-        with op.batch_alter_table("audits", schema=None) as batch_op:
-            batch_op.alter_column("rubric_id", existing_type=sa.String(length=40), nullable=False)
-            batch_op.create_index(batch_op.f("ix_audits_rubric_id"), ["rubric_id"], unique=False)
-            batch_op.create_foreign_key(
-                batch_op.f(AUDITS_FK), "rubric_editions", ["rubric_id"], ["id"]
-            )
-        with op.batch_alter_table("score_sheets", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_score_sheets_rubric_id"), ["rubric_id"], unique=False
-            )
-            batch_op.create_foreign_key(
-                batch_op.f(SHEETS_FK), "rubric_editions", ["rubric_id"], ["id"]
-            )
+    with op.batch_alter_table("audits", schema=None) as batch_op:
+        batch_op.alter_column("rubric_id", existing_type=sa.String(length=40), nullable=False)
+        batch_op.create_index(batch_op.f("ix_audits_rubric_id"), ["rubric_id"], unique=False)
+        batch_op.create_foreign_key(batch_op.f(AUDITS_FK), "rubric_editions", ["rubric_id"], ["id"])
+    with op.batch_alter_table("score_sheets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_score_sheets_rubric_id"), ["rubric_id"], unique=False)
+        batch_op.create_foreign_key(batch_op.f(SHEETS_FK), "rubric_editions", ["rubric_id"], ["id"])
 
 
 def downgrade() -> None:
     with _rebuilding():
-        with op.batch_alter_table("score_sheets", schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(SHEETS_FK), type_="foreignkey")
-            batch_op.drop_index(batch_op.f("ix_score_sheets_rubric_id"))
-        with op.batch_alter_table("audits", schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(AUDITS_FK), type_="foreignkey")
-            batch_op.drop_index(batch_op.f("ix_audits_rubric_id"))
-            batch_op.drop_column("rubric_id")
+        _downgrade()
+
+
+def _downgrade() -> None:
+    with op.batch_alter_table("score_sheets", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f(SHEETS_FK), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_score_sheets_rubric_id"))
+    with op.batch_alter_table("audits", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f(AUDITS_FK), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_audits_rubric_id"))
+        batch_op.drop_column("rubric_id")
     op.drop_table("rubric_editions")

@@ -71,6 +71,14 @@ async def test_a_grant_raises_the_grade_and_keeps_number_and_validity(api: Api) 
     ]
     assert (changed[-1]["data"]["from"], changed[-1]["data"]["to"]) == ("three_star", "five_star")
     assert changed[-1]["data"]["audit_id"] == audit["id"]
+    granted = [
+        e
+        for e in await events(api.db, entity_type="certificate", entity_id=number)
+        if e["action"] == "certificate.upgrade_granted"
+    ]
+    assert [(e["data"]["grade"], e["data"]["audit_id"]) for e in granted] == [
+        ("five_star", audit["id"])
+    ]
 
 
 async def test_a_refusal_changes_nothing(api: Api) -> None:
