@@ -190,3 +190,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             )
             for line in missing:
                 terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def scratch_postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database of the test's own (for migration tests), dropped after
+    it; skipped when the server cannot be reached, unless PostgreSQL is required."""
+    server = postgres_server_url()
+    name = f"starcert_scratch_{uuid.uuid4().hex[:8]}"
+    try:
+        url = create_postgres_database(server, name)
+    except OSError as exc:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required: {exc}")
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    try:
+        yield url
+    finally:
+        drop_postgres_database(server, name)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,12 +23,6 @@ from app.models import Event
 from app.schema_version import alembic_config
 from app.services import events as event_log
 from app.services.events import GENESIS_HASH, chain_hash
-from tests.conftest import REQUIRE_POSTGRES
-from tests.support.databases import (
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_server_url,
-)
 
 NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 TODAY = date(2026, 12, 2)
@@ -395,24 +387,8 @@ def test_migration_0006_sqlite(tmp_path: Path) -> None:
     _check(f"sqlite:///{tmp_path}/m0006.db")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    server = postgres_server_url()
-    name = f"starcert_m0006_{uuid.uuid4().hex[:8]}"
-    try:
-        url = create_postgres_database(server, name)
-    except OSError as exc:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is required: {exc}")
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    try:
-        yield url
-    finally:
-        drop_postgres_database(server, name)
-
-
-def test_migration_0006_postgresql(postgres_url: str) -> None:
-    _check(postgres_url)
+def test_migration_0006_postgresql(scratch_postgres_url: str) -> None:
+    _check(scratch_postgres_url)
 
 
 def test_an_upgrade_audit_blocks_the_downgrade(tmp_path: Path) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -16,13 +14,9 @@ from app import dburl
 from app.db import Database
 from app.models import Base
 from app.schema_version import include_name
-from tests.conftest import REQUIRE_POSTGRES
 from tests.support.databases import (
-    create_postgres_database,
     downgrade,
-    drop_postgres_database,
     migrate,
-    postgres_server_url,
 )
 
 
@@ -63,16 +57,5 @@ def test_migrations_roundtrip_sqlite(tmp_path: Path) -> None:
     _roundtrip(f"sqlite:///{tmp_path}/migrations.db")
 
 
-def test_migrations_roundtrip_postgresql() -> None:
-    server = postgres_server_url()
-    name = f"starcert_mig_{uuid.uuid4().hex[:8]}"
-    try:
-        url = create_postgres_database(server, name)
-    except OSError as exc:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is required: {exc}")
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    try:
-        _roundtrip(url)
-    finally:
-        drop_postgres_database(server, name)
+def test_migrations_roundtrip_postgresql(scratch_postgres_url: str) -> None:
+    _roundtrip(scratch_postgres_url)

@@ -197,6 +197,7 @@ class _Chain:
         head = bind.execute(query).one()
         self.bind, self.now = bind, now
         self.last_id, self.last_hash = int(head[0]), str(head[1])
+        self.pending: list[dict[str, Any]] = []  # written CHUNK at a time (one executemany)
 
     def append(self, number: str, action: str, reason: str, data: dict[str, Any]) -> None:
         event: dict[str, Any] = {
@@ -210,15 +211,21 @@ class _Chain:
             "data": data,
         }
         digest = hashlib.sha256(self.last_hash.encode("ascii") + rfc8785.dumps(event))
-        self.bind.execute(
-            sa.insert(events).values(
-                {**event, "occurred_at": self.now, "hash": digest.hexdigest(),
-                 "prev_hash": self.last_hash}
-            )
+        self.pending.append(
+            {**event, "occurred_at": self.now, "hash": digest.hexdigest(),
+             "prev_hash": self.last_hash}
         )  # fmt: skip
         self.last_id, self.last_hash = event["id"], digest.hexdigest()
+        if len(self.pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.bind.execute(sa.insert(events), self.pending)
+            self.pending = []
 
     def close(self) -> None:
+        self._flush()
         self.bind.execute(
             sa.update(event_chain)
             .where(event_chain.c.id == 1)
@@ -353,19 +360,18 @@ def _correct_certificates() -> None:
     bind = op.get_bind()
     now, zone = _now(), _zone()
     today = now.astimezone(zone).date()
-    # the successor's start, for every certificate naming one
+    # the successor's start, for every certificate naming one: one statement (a correlated
+    # subquery both databases run), not one per renewed certificate
     successor = certificates.alias("successor")
-    starts = bind.execute(
-        sa.select(certificates.c.id, successor.c.valid_from).join(
-            successor, successor.c.number == certificates.c.superseded_by
+    bind.execute(
+        sa.update(certificates)
+        .where(certificates.c.superseded_by.is_not(None))
+        .values(
+            superseded_on=sa.select(successor.c.valid_from)
+            .where(successor.c.number == certificates.c.superseded_by)
+            .scalar_subquery()
         )
-    ).all()
-    for cert_id, valid_from in starts:
-        bind.execute(
-            sa.update(certificates)
-            .where(certificates.c.id == cert_id)
-            .values(superseded_on=valid_from)
-        )
+    )
     rows = {
         r.number: r
         for r in bind.execute(
