@@ -37,6 +37,7 @@ from app.routers import (
     organisations,
     pages,
     rubrics,
+    sites,
     users,
 )
 from app.routers import public as public_routes
@@ -55,7 +56,10 @@ MAX_BODY_BYTES = 1 << 20
 TAGS = [
     {"name": "users", "description": "Users, roles and API keys (admin)."},
     {"name": "rubrics", "description": "The GB/T 27922-2011 scoring rubrics."},
-    {"name": "organisations", "description": "Applicant enterprises (staff; integrators read)."},
+    {
+        "name": "organisations",
+        "description": "Applicant enterprises and their sites (staff; integrators read).",
+    },
     {"name": "applications", "description": "Applications, eligibility and quotes (staff)."},
     {"name": "audits", "description": "Audits, score sheets, corrective actions, decisions."},
     {"name": "certificates", "description": "Issued certificates and their lifecycle."},
@@ -132,6 +136,7 @@ def create_app(
     app.include_router(users.router)
     app.include_router(rubrics.router)
     app.include_router(organisations.router)
+    app.include_router(sites.router)
     app.include_router(applications.router)
     app.include_router(audits.router)
     app.include_router(certificates.router)

@@ -64,6 +64,7 @@ class _Item:
     __slots__ = ("number",)
     organisation_name = None
     uscc = None
+    on = None
 
     def __init__(self, number: str) -> None:
         self.number = number

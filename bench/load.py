@@ -12,16 +12,20 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from urllib.parse import quote
 
 import httpx
 
+from app.config import Settings
 from bench.data import DATA, ROOT, Register, missing_numbers, numbers
 from bench.terms import SearchClass
 
 EXISTING = "lookup, existing numbers"
 HALF_MISSING = "lookup, half missing"
 BATCH = "batch verify of 100"
+DATED = "lookup on a past day (?on=)"
+HISTORY = "history"
 VERIFY = "/public/v1/certificates/verify"
 
 
@@ -86,6 +90,27 @@ def half_missing_lookup(existing: list[str], missing: list[str], connections: in
     return Scenario(HALF_MISSING, connections, half, ceiling=True, expected_non_2xx=0.5)
 
 
+def _last_day_of_issue_year(number: str, today: date) -> date:
+    """A day on which the certificate was already issued: the last day of the year its
+    number names (the year of issue), or today in that year."""
+    year = int(number.rsplit("-", 2)[-2])
+    return min(date(year, 12, 31), today)
+
+
+def dated_lookup(existing: list[str], connections: int, today: date) -> Scenario:
+    """The record as it stood on a past day: the row, its log and a revision (one statement),
+    through the route (a query string never takes the fast path)."""
+    paths = [
+        f"{p}?on={_last_day_of_issue_year(n, today)}"
+        for p, n in zip(_paths(existing), existing, strict=True)
+    ]
+    return Scenario(DATED, connections, paths)
+
+
+def history(existing: list[str], connections: int) -> Scenario:
+    return Scenario(HISTORY, connections, [f"{p}/history" for p in _paths(existing)])
+
+
 def batch(existing: list[str], connections: int) -> Scenario:
     rng = random.Random(100)
     bodies = [
@@ -143,15 +168,19 @@ def worst_terms(port: int, classes: list[SearchClass], repeats: int = 5) -> list
 
 def scenarios_for(register: Register, classes: list[SearchClass]) -> list[Scenario]:
     """Every scenario of ``make bench``: at 32 then 4 connections a lookup of existing numbers,
-    one of half missing numbers and a batch; then every search class at 4."""
+    one of half missing numbers, a batch, a lookup on a past day and a history; then every
+    search class at 4."""
     existing = numbers(register, 20_000)
     missing = missing_numbers(register, existing)
+    today = datetime.now(Settings().zone).date()
     out = []
     for connections in (32, 4):
         out += [
             existing_lookup(existing, connections),
             half_missing_lookup(existing, missing, connections),
             batch(existing, connections),
+            dated_lookup(existing, connections, today),
+            history(existing, connections),
         ]
     return out + searches(classes)
 

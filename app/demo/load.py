@@ -1,8 +1,9 @@
 """Bulk-load a demo register through the same tables and constraints as the service.
 
 PostgreSQL gets COPY (asyncpg), SQLite one transaction of ``executemany``. Every certificate
-comes with its organisation (or renews an earlier one's) and one ``certificate.issued`` event
-on the hash chain; the number counters are moved past the numbers used, so the service issues
+comes with its organisation (or renews an earlier one's) and its headquarters site, the
+headquarters printed as its annex of sites, revision 1 of its printed details and one
+``certificate.issued`` event on the hash chain; the number counters are moved past the numbers used, so the service issues
 the next numbers after them.
 """
 
@@ -46,8 +47,13 @@ CERT_COLUMNS = (
     "organisation_name_en", "organisation_uscc", "organisation_address", "scope",
     "enterprise_type", "employee_count", "issued_on", "valid_from", "expires_on",
     "next_surveillance_due", "recertification_due", "surveillances_done", "status_changed_on",
-    "search_key", "version", "created_at", "updated_at",
+    "search_key", "sites", "version", "created_at", "updated_at",
 )  # fmt: skip
+SITE_COLUMNS = ("organisation_id", "name", "address", "kind", "active", "version", "created_at",
+                "updated_at")  # fmt: skip
+REVISION_COLUMNS = ("certificate_id", "revision", "effective_on", "recorded_at",
+                    "organisation_name", "organisation_name_en", "organisation_address", "scope",
+                    "sites")  # fmt: skip
 # the demo's suspensions are the body's decisions (docs/domain.md §7: causes)
 SUSPENDED_BY_THE_BODY = (
     "UPDATE certificates SET suspension_causes = '[\"body_decision\"]'"
@@ -189,7 +195,9 @@ class Chain:
 @dataclass
 class Batch:
     organisations: list[tuple[Any, ...]] = field(default_factory=list)
+    sites: list[tuple[Any, ...]] = field(default_factory=list)
     certificates: list[tuple[Any, ...]] = field(default_factory=list)
+    revisions: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)
     search: list[tuple[dict[str, int | str], ...]] = field(default_factory=list)
 
@@ -204,13 +212,21 @@ def batches(plan: Plan, first_org: int, first_cert: int, chain: Chain) -> Iterat
                 (row.holder.organisation_id, c.name, c.name_en, row.holder.uscc, c.address,
                  120, 1, now, now)
             )  # fmt: skip
+            batch.sites.append(
+                (row.holder.organisation_id, c.name, c.address, "headquarters", True, 1, now, now)
+            )
         key = search_key(c.name, c.name_en)
+        annex = [{"name": c.name, "address": c.address, "kind": "headquarters"}]
         batch.certificates.append(
             (row.id, row.number, row.holder.organisation_id, row.status, row.grade,
              row.final_score, c.name, c.name_en, row.holder.uscc, c.address, row.scope,
              "production", 120, d.issued_on, d.valid_from, d.expires_on,
-             d.next_surveillance_due, d.recertification_due, 0, d.issued_on, key, 1, now, now)
+             d.next_surveillance_due, d.recertification_due, 0, d.issued_on, key, annex, 1, now,
+             now)
         )  # fmt: skip
+        batch.revisions.append(
+            (row.id, 1, d.issued_on, now, c.name, c.name_en, c.address, row.scope, annex)
+        )
         batch.events.append(chain.issued(row))
         batch.search.append(search_index.rows(row.id, key))
         if len(batch.certificates) >= BATCH:
@@ -260,8 +276,12 @@ async def _load_postgres(dsn: str, plan: Plan) -> Plan:
                 await conn.copy_records_to_table(
                     "organisations", records=batch.organisations, columns=ORG_COLUMNS
                 )
+                await conn.copy_records_to_table("sites", records=batch.sites, columns=SITE_COLUMNS)
                 await conn.copy_records_to_table(
                     "certificates", records=batch.certificates, columns=CERT_COLUMNS
+                )
+                await conn.copy_records_to_table(
+                    "certificate_revisions", records=batch.revisions, columns=REVISION_COLUMNS
                 )
                 await conn.copy_records_to_table(
                     "events", records=batch.events, columns=EVENT_COLUMNS
@@ -294,7 +314,14 @@ async def _load_postgres(dsn: str, plan: Plan) -> Plan:
                 )
         # as autovacuum would: statistics for the planner, and the visibility map that lets
         # the public walk be an index-only scan
-        for table in ("organisations", "certificates", "events", "certificate_search_vocabulary"):
+        for table in (
+            "organisations",
+            "sites",
+            "certificates",
+            "certificate_revisions",
+            "events",
+            "certificate_search_vocabulary",
+        ):
             await conn.execute(f"VACUUM (ANALYZE) {table}")
     finally:
         await conn.close()
@@ -328,7 +355,9 @@ def _load_sqlite(path: str, plan: Plan) -> Plan:
         for batch in batches(plan, first_org, first_cert, chain):
             for table, columns, records in (
                 ("organisations", ORG_COLUMNS, batch.organisations),
+                ("sites", SITE_COLUMNS, batch.sites),
                 ("certificates", CERT_COLUMNS, batch.certificates),
+                ("certificate_revisions", REVISION_COLUMNS, batch.revisions),
                 ("events", EVENT_COLUMNS, batch.events),
             ):
                 conn.executemany(_insert(table, columns), [_sqlite_values(r) for r in records])
@@ -372,7 +401,7 @@ def _sqlite_values(row: tuple[Any, ...]) -> tuple[Any, ...]:
             out.append(value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" "))
         elif isinstance(value, date):
             out.append(value.isoformat())
-        elif isinstance(value, dict):
+        elif isinstance(value, dict | list):
             out.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
         else:
             out.append(value)

@@ -90,11 +90,23 @@ class AuditKind(StrEnum):
     UPGRADE = "upgrade"
 
 
+# as the audit register names them (初次评审, 监督评审, 复评, 升级评审)
+AUDIT_KIND_NAMES_ZH: Mapping[AuditKind, str] = MappingProxyType(
+    {
+        AuditKind.INITIAL: "初次评审",
+        AuditKind.SURVEILLANCE: "监督评审",
+        AuditKind.RECERTIFICATION: "复评",
+        AuditKind.UPGRADE: "升级评审",
+    }
+)
+
+
 class AuditWarning(StrEnum):
     """Warnings of an audit plan: reported, never refused (docs/domain.md §5, §7)."""
 
     TEAM_DAYS_SHORT = "audit.team_days_short"
     BEFORE_SURVEILLANCE_WINDOW = "audit.before_surveillance_window"
+    SITES_UNDERSAMPLED = "audit.sites_undersampled"
 
 
 class AuditStatus(StrEnum):
@@ -106,6 +118,25 @@ class AuditStatus(StrEnum):
     SCORING = "scoring"
     COMPLETED = "completed"
     DECIDED = "decided"
+    CANCELLED = "cancelled"
+
+
+class SiteKind(StrEnum):
+    """What a site of an organisation is (its 售后服务网点清单); one headquarters each."""
+
+    HEADQUARTERS = "headquarters"
+    SERVICE_OUTLET = "service_outlet"
+    REPAIR_CENTRE = "repair_centre"
+    WAREHOUSE = "warehouse"
+
+
+class CertificateChangeStatus(StrEnum):
+    """A change certificate (证书变更): applied at once, or pending a committee decision
+    when it extends scope or sites, then applied or refused."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    REFUSED = "refused"
 
 
 class CertificateStatus(StrEnum):
@@ -153,6 +184,11 @@ class DecisionOutcome(StrEnum):
 
     GRANT = "grant"
     REFUSE = "refuse"
+
+
+DECISION_OUTCOME_NAMES_ZH: Mapping[DecisionOutcome, str] = MappingProxyType(
+    {DecisionOutcome.GRANT: "批准", DecisionOutcome.REFUSE: "不批准"}
+)
 
 
 class CorrectiveActionStatus(StrEnum):

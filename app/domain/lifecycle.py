@@ -31,6 +31,7 @@ class ApplicationAction(StrEnum):
     RETURN_TO_ACCEPTED = "return_to_accepted"
     CERTIFY = "certify"
     REFUSE = "refuse"
+    AMEND = "amend"  # change the figures, dossier or scope; the status stays
 
 
 class AuditAction(StrEnum):
@@ -39,6 +40,8 @@ class AuditAction(StrEnum):
     SCORE = "score"
     COMPLETE = "complete"
     DECIDE = "decide"
+    AMEND = "amend"  # the plan (team, dates, sites): a move that keeps it planned
+    CANCEL = "cancel"
 
 
 class CertificateAction(StrEnum):
@@ -52,16 +55,19 @@ class CertificateAction(StrEnum):
 
 _AS, _AA = ApplicationStatus, ApplicationAction
 # docs/domain.md §7.1: submitted → accepted → in_audit → certified | refused; in_audit →
-# accepted (stage 1 failed); submitted | accepted → rejected; any non-final → withdrawn.
+# accepted (stage 1 failed); submitted | accepted → rejected; any non-final → withdrawn;
+# submitted | accepted may be amended, and stay where they are.
 APPLICATION_TRANSITIONS: Mapping[tuple[ApplicationStatus, ApplicationAction], ApplicationStatus] = (
     MappingProxyType(
         {
             (_AS.SUBMITTED, _AA.ACCEPT): _AS.ACCEPTED,
             (_AS.SUBMITTED, _AA.REJECT): _AS.REJECTED,
             (_AS.SUBMITTED, _AA.WITHDRAW): _AS.WITHDRAWN,
+            (_AS.SUBMITTED, _AA.AMEND): _AS.SUBMITTED,
             (_AS.ACCEPTED, _AA.START_AUDIT): _AS.IN_AUDIT,
             (_AS.ACCEPTED, _AA.REJECT): _AS.REJECTED,
             (_AS.ACCEPTED, _AA.WITHDRAW): _AS.WITHDRAWN,
+            (_AS.ACCEPTED, _AA.AMEND): _AS.ACCEPTED,
             (_AS.IN_AUDIT, _AA.RETURN_TO_ACCEPTED): _AS.ACCEPTED,
             (_AS.IN_AUDIT, _AA.CERTIFY): _AS.CERTIFIED,
             (_AS.IN_AUDIT, _AA.REFUSE): _AS.REFUSED,
@@ -90,15 +96,20 @@ _WITH_STAGE1 = MappingProxyType(
     }
 )
 _WITHOUT_STAGE1 = MappingProxyType({(_ST.PLANNED, _AU.SCORE): _ST.SCORING, **_SCORING_STEPS})
+# Every kind: the plan may be amended or cancelled while nothing has been recorded on it.
+_PLAN_STEPS = {
+    (_ST.PLANNED, _AU.AMEND): _ST.PLANNED,
+    (_ST.PLANNED, _AU.CANCEL): _ST.CANCELLED,
+}
 AUDIT_TRANSITIONS: Mapping[AuditKind, Mapping[tuple[AuditStatus, AuditAction], AuditStatus]] = (
     MappingProxyType(
         {
-            AuditKind.INITIAL: _WITH_STAGE1,
-            AuditKind.RECERTIFICATION: _WITH_STAGE1,
+            AuditKind.INITIAL: MappingProxyType({**_WITH_STAGE1, **_PLAN_STEPS}),
+            AuditKind.RECERTIFICATION: MappingProxyType({**_WITH_STAGE1, **_PLAN_STEPS}),
             # Surveillance and upgrade audits have no stage 1: the first score sheet starts
             # scoring.
-            AuditKind.SURVEILLANCE: _WITHOUT_STAGE1,
-            AuditKind.UPGRADE: _WITHOUT_STAGE1,
+            AuditKind.SURVEILLANCE: MappingProxyType({**_WITHOUT_STAGE1, **_PLAN_STEPS}),
+            AuditKind.UPGRADE: MappingProxyType({**_WITHOUT_STAGE1, **_PLAN_STEPS}),
         }
     )
 )
@@ -136,11 +147,14 @@ PHRASES: Mapping[str, str] = MappingProxyType(
         ApplicationAction.RETURN_TO_ACCEPTED: "return {} to accepted",
         ApplicationAction.CERTIFY: "certify {}",
         ApplicationAction.REFUSE: "refuse {}",
+        ApplicationAction.AMEND: "amend {}",
         AuditAction.PASS_STAGE1: "pass stage 1 of {}",
         AuditAction.FAIL_STAGE1: "fail stage 1 of {}",
         AuditAction.SCORE: "score {}",
         AuditAction.COMPLETE: "complete {}",
         AuditAction.DECIDE: "decide {}",
+        # AuditAction.AMEND and AuditAction.CANCEL are "amend" and "cancel": the same keys as
+        # ApplicationAction.AMEND and CertificateAction.CANCEL, and the same phrases
         CertificateAction.SUSPEND: "suspend {}",
         CertificateAction.REINSTATE: "reinstate {}",
         CertificateAction.CANCEL: "cancel {}",

@@ -191,6 +191,17 @@ ORGANISATION_INVALID_USCC = _define(
     "The USCC is not 18 characters of the GB 32100 alphabet with a correct check character.",
 )
 
+# --- sites ------------------------------------------------------------------------------
+SITE_NOT_FOUND = _define("site.not_found", 404, "The organisation has no site with this id.")
+SITE_HEADQUARTERS_EXISTS = _define(
+    "site.headquarters_exists", 409, "The organisation already has its one headquarters site."
+)
+SITE_HEADQUARTERS_REQUIRED = _define(
+    "site.headquarters_required",
+    409,
+    "The headquarters site cannot be deactivated: an organisation always keeps it.",
+)
+
 # --- applications -----------------------------------------------------------------------
 APPLICATION_NOT_FOUND = _define("application.not_found", 404, "No application has this id.")
 APPLICATION_INVALID_TRANSITION = _define(
@@ -201,6 +212,12 @@ APPLICATION_NOT_ELIGIBLE = _define(
     409,
     "Blocking eligibility findings remain, or the organisation already holds a live "
     "certificate of this enterprise type.",
+)
+APPLICATION_UNKNOWN_SITE = _define(
+    "application.unknown_site",
+    422,
+    "A `site_ids` entry is not an active site of the application's organisation; `errors` "
+    "names each one.",
 )
 
 # --- audits, score sheets, corrective actions -------------------------------------------
@@ -246,6 +263,11 @@ AUDIT_TEAM_MEMBER_NOT_AUDITOR = _define(
     "audit.team_member_not_auditor",
     422,
     "Every team member, the lead included, must be an active user holding the auditor role.",
+)
+AUDIT_UNKNOWN_SITE = _define(
+    "audit.unknown_site",
+    422,
+    "A site to visit is not an active site of the audit's organisation.",
 )
 SCORE_SHEET_NOT_FOUND = _define(
     "score_sheet.not_found", 404, "The audit has no score sheet of this revision."
@@ -301,9 +323,26 @@ DECISION_GRADE_ABOVE_CURRENT = _define(
     "A surveillance may keep or lower the certificate's grade, never raise it (raising is an "
     "upgrade audit).",
 )
+DECISION_SCOPE_EN_REQUIRED = _define(
+    "decision.scope_en_required",
+    422,
+    "A scope item of the application has no English name: the grant must give the English "
+    "scope statement (`scope.en`).",
+)
+DECISION_SCOPE_TOO_LONG = _define(
+    "decision.scope_too_long",
+    422,
+    "The scope statement generated from the application's items is longer than a certificate "
+    "prints (1,000 characters; 2,000 in English): the grant must word it (`scope`).",
+)
 
 # --- certificates -----------------------------------------------------------------------
 CERTIFICATE_NOT_FOUND = _define("certificate.not_found", 404, "No certificate has this number.")
+CERTIFICATE_NOT_YET_ISSUED = _define(
+    "certificate.not_yet_issued",
+    404,
+    "The certificate was issued after the day asked for (`on`): it had no record then.",
+)
 CERTIFICATE_INVALID_TRANSITION = _define(
     "certificate.invalid_transition",
     409,
@@ -314,6 +353,29 @@ CERTIFICATE_REINSTATEMENT_NEEDS_AUDIT = _define(
     409,
     "The certificate is suspended for a refused or overdue surveillance: only a granted "
     "surveillance audit lifts that cause.",
+)
+
+# --- change certificates ----------------------------------------------------------------
+CERTIFICATE_CHANGE_NOT_FOUND = _define(
+    "certificate_change.not_found", 404, "The certificate has no change with this id."
+)
+CERTIFICATE_CHANGE_NO_CHANGE = _define(
+    "certificate_change.no_change",
+    422,
+    "The change gives nothing that differs from what the certificate prints.",
+)
+CERTIFICATE_CHANGE_INVALID_SITE = _define(
+    "certificate_change.invalid_site",
+    422,
+    "A site id is not one of the active sites of the certificate's organisation.",
+)
+CERTIFICATE_CHANGE_NOT_PENDING = _define(
+    "certificate_change.not_pending", 409, "The change has already been applied or refused."
+)
+CERTIFICATE_CHANGE_IMPARTIALITY_CONFLICT = _define(
+    "certificate_change.impartiality_conflict",
+    403,
+    "The one who requested a change cannot decide it.",
 )
 
 CATALOGUE: Mapping[str, ProblemType] = MappingProxyType(_CATALOGUE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 
 def exact_form(text: str) -> str:
@@ -23,12 +24,32 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
-def search_key(name: str, name_en: str | None) -> str:
-    """The text a substring search runs over: both names folded, joined by a newline.
+MAX_SEARCH_KEY = 1000
+"""The length of ``certificates.search_key``: earlier names that would not fit are left out."""
+SEPARATOR = "\n"
+"""What the names of a key are joined by: ``fold`` turns every newline into a space, so no
+folded search term holds one, and no term can match across two names."""
 
-    ``fold`` leaves no newline inside a name, so no folded query can match across the two.
+
+def search_key(name: str, name_en: str | None, earlier: Iterable[str | None] = ()) -> str:
+    """The text a substring search runs over: both names folded, joined by a newline, then the
+    names the certificate printed before a change certificate (``earlier``, newest first),
+    folded, each once and only when not already there, while the key stays within
+    ``MAX_SEARCH_KEY`` characters.
+
+    ``fold`` leaves no newline inside a name, so no folded query can match across two names.
     """
-    return fold(name) + "\n" + fold(name_en or "")
+    parts = [fold(name), fold(name_en or "")]
+    length = len(parts[0]) + 1 + len(parts[1])
+    for earlier_name in earlier:
+        folded = fold(earlier_name or "")
+        if not folded or folded in parts:
+            continue
+        if length + 1 + len(folded) > MAX_SEARCH_KEY:
+            break
+        parts.append(folded)
+        length += 1 + len(folded)
+    return SEPARATOR.join(parts)
 
 
 def is_blank(text: str | None) -> bool:

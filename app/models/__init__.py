@@ -11,11 +11,12 @@ from app.models.audit import (
     ScoreSheetItem,
 )
 from app.models.base import Base
-from app.models.certificate import Certificate
+from app.models.certificate import Certificate, CertificateChange, CertificateRevision
 from app.models.event import Event, EventChain
 from app.models.organisation import Organisation
 from app.models.rubric import RubricEdition
 from app.models.sequence import NumberSequence
+from app.models.site import Site, application_sites, audit_sites
 from app.models.user import User, UserRole
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "AuditTeamMember",
     "Base",
     "Certificate",
+    "CertificateChange",
+    "CertificateRevision",
     "CorrectiveAction",
     "Decision",
     "Event",
@@ -34,6 +37,9 @@ __all__ = [
     "RubricEdition",
     "ScoreSheet",
     "ScoreSheetItem",
+    "Site",
     "User",
     "UserRole",
+    "application_sites",
+    "audit_sites",
 ]

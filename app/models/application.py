@@ -3,11 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, case
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.enums import ApplicationStatus, EnterpriseType
+from app.domain.enums import ApplicationStatus, EnterpriseType, SiteKind
 from app.models.base import Base, Versioned, one_of
+from app.models.site import Site, application_sites
 from app.models.types import JSONDoc
 
 
@@ -31,6 +32,9 @@ class Application(Versioned, Base):
     # The applicant's declarations ({no_major_service_failures, no_major_quality_incidents});
     # None when the request gave none.
     declarations: Mapped[dict[str, bool] | None] = mapped_column(JSONDoc)
+    # The products or services covered, [{zh, en?}] (1..20); None: the scope is ``scope``'s
+    # text as given (the certificate's scope statement is generated from them otherwise).
+    scope_items: Mapped[list[dict[str, str]] | None] = mapped_column(JSONDoc)
     # The quote as given when the application was made (policy may change later). The
     # nullable figures came with the published person-days table (migration 0005): a quote
     # stored before it never had them.
@@ -50,6 +54,14 @@ class Application(Versioned, Base):
     recertification_total_cny: Mapped[int | None]
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    # The sites in its scope (application_sites), the headquarters first, then by id;
+    # assigning the list rewrites the rows.
+    sites: Mapped[list[Site]] = relationship(
+        secondary=application_sites,
+        lazy="selectin",
+        order_by=lambda: [case((Site.kind == SiteKind.HEADQUARTERS.value, 0), else_=1), Site.id],
+    )
 
     __table_args__ = (
         UniqueConstraint("number"),

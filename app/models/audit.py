@@ -35,6 +35,9 @@ class Audit(Versioned, Base):
     person_days: Mapped[Decimal]
     planned_start: Mapped[date]
     planned_end: Mapped[date]
+    # the dates the audit actually took place, recorded by ``complete`` (default: planned)
+    actual_start: Mapped[date | None]
+    actual_end: Mapped[date | None]
     lead_auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
     stage1_notes: Mapped[str | None] = mapped_column(Text)

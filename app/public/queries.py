@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, Protocol
 
 import aiosqlite
 import asyncpg
+import orjson
 
 from app import dburl
 from app.db import SQLITE_BUSY_TIMEOUT_MS
@@ -50,6 +51,8 @@ COLUMNS = (
     "valid_from",
     "status_changed_on",
     "superseded_on",
+    "scope_en",
+    "sites",
 )
 _COLS = ", ".join(COLUMNS)
 _C_COLS = ", ".join(f"c.{c}" for c in COLUMNS)
@@ -73,6 +76,38 @@ class PublicRow(NamedTuple):
     valid_from: date
     status_changed_on: date
     superseded_on: date | None
+    scope_en: str | None
+    sites: str  # the printed annex of sites, JSON text as stored ([{name, address, kind}])
+
+
+class Printed(NamedTuple):
+    """The printed details of the revision in effect on a day (``certificate_revisions``)."""
+
+    organisation_name: str
+    organisation_name_en: str | None
+    organisation_address: str
+    scope: str
+    scope_en: str | None
+    sites: list[dict[str, str]]
+
+
+class LogRow(NamedTuple):
+    """One event of a certificate's log: chain id, action, the instant it was recorded (Unix
+    seconds, UTC) and its data."""
+
+    id: int
+    action: str
+    occurred_at: int
+    data: dict[str, Any]
+
+
+class Dated(NamedTuple):
+    """A certificate with its log, and the revision in effect on the day asked for (None when
+    no day was asked, or no revision is recorded)."""
+
+    row: PublicRow
+    log: list[LogRow]
+    printed: Printed | None
 
 
 # the positions of the date columns (SQLite hands dates back as text)
@@ -115,6 +150,14 @@ class Reader(Protocol):
 
     async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]: ...
 
+    async def dated(self, number: str, on: date | None) -> Dated | None:
+        """The certificate, its log and the revision in effect on ``on``: one statement."""
+        ...
+
+    async def logs(self, numbers: Sequence[str]) -> dict[str, list[LogRow]]:
+        """The logs of several certificates: one statement."""
+        ...
+
     async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
         """Matches among the next ``depth`` certificates in public order (stops early)."""
         ...
@@ -139,6 +182,24 @@ _PG_AFTER = "AND ((status <> 'active'), number) > ($4::boolean, $5::text)"
 PG = {
     "by_number": f"SELECT {_COLS} FROM certificates WHERE number = $1",
     "by_numbers": f"SELECT {_COLS} FROM certificates WHERE number = ANY($1::text[])",
+    # ?on= and the history: the row, its log (ix_events_entity_type_entity_id_id) and the
+    # revision in effect on $2, in one round trip
+    "dated": (
+        f"SELECT {_C_COLS},"
+        " (SELECT json_agg(json_build_array(e.id, e.action,"
+        " floor(extract(epoch FROM e.occurred_at))::bigint, e.data) ORDER BY e.id)"
+        " FROM events e WHERE e.entity_type = 'certificate' AND e.entity_id = c.number)::text,"
+        " (SELECT json_build_array(r.organisation_name, r.organisation_name_en,"
+        " r.organisation_address, r.scope, r.scope_en, r.sites)::text"
+        " FROM certificate_revisions r WHERE r.certificate_id = c.id AND r.effective_on <= $2"
+        " ORDER BY r.revision DESC LIMIT 1)"
+        " FROM certificates c WHERE c.number = $1"
+    ),
+    "logs": (
+        "SELECT entity_id, id, action, floor(extract(epoch FROM occurred_at))::bigint,"
+        " data::text FROM events WHERE entity_type = 'certificate'"
+        " AND entity_id = ANY($1::text[]) ORDER BY entity_id, id"
+    ),
     # The walk reads only what the covering order index holds (an index-only scan), then
     # fetches the few matches it keeps.
     "walk": (
@@ -301,6 +362,18 @@ class PostgresReader:
     async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]:
         return await self._fetch(PG["by_numbers"], list(numbers))
 
+    async def dated(self, number: str, on: date | None) -> Dated | None:
+        pool = await self._get_pool()
+        async with self._gate, pool.acquire() as conn:
+            row = await conn.fetchrow(PG["dated"], number, on)
+        return _dated(tuple(row)) if row is not None else None
+
+    async def logs(self, numbers: Sequence[str]) -> dict[str, list[LogRow]]:
+        pool = await self._get_pool()
+        async with self._gate, pool.acquire() as conn:
+            rows = await conn.fetch(PG["logs"], list(numbers))
+        return _logs(rows)
+
     async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
         sql = pg_statement("walk", after)
         return await self._fetch(sql, like_pattern(term), depth, limit, *_after_args(after))
@@ -361,6 +434,23 @@ SQLITE = {
     "by_numbers": (
         f"SELECT {_C_COLS} FROM certificates c WHERE c.number IN (SELECT value FROM json_each(?))"
     ),
+    # as on PostgreSQL; the log is sorted by id in Python (json_group_array keeps no order)
+    "dated": (
+        f"SELECT {_C_COLS},"
+        " (SELECT json_group_array(json_array(e.id, e.action,"
+        " CAST(strftime('%s', e.occurred_at) AS INTEGER), json(e.data)))"
+        " FROM events e WHERE e.entity_type = 'certificate' AND e.entity_id = c.number),"
+        " (SELECT json_array(r.organisation_name, r.organisation_name_en,"
+        " r.organisation_address, r.scope, r.scope_en, json(r.sites))"
+        " FROM certificate_revisions r WHERE r.certificate_id = c.id AND r.effective_on <= ?"
+        " ORDER BY r.revision DESC LIMIT 1)"
+        " FROM certificates c WHERE c.number = ?"
+    ),
+    "logs": (
+        "SELECT entity_id, id, action, CAST(strftime('%s', occurred_at) AS INTEGER), data"
+        " FROM events WHERE entity_type = 'certificate'"
+        " AND entity_id IN (SELECT value FROM json_each(?)) ORDER BY entity_id, id"
+    ),
     # As on PostgreSQL: the walk reads only the covering index (ix_certificates_search_walk).
     # No ORDER BY between the walk and its LIMIT: the walk's rows come in public order and a
     # sort there would read all of them before keeping any (no stopping at the first page).
@@ -396,6 +486,29 @@ def _sqlite_row(row: Sequence[Any]) -> PublicRow:
         if values[index] is not None:
             values[index] = date.fromisoformat(values[index])
     return PublicRow(*values)
+
+
+_WIDTH = len(COLUMNS)
+
+
+def _dated(values: tuple[Any, ...], *, convert: bool = False) -> Dated:
+    """A ``dated`` statement's row: the certificate's columns, the log and the revision as
+    JSON text."""
+    head = values[:_WIDTH]
+    row = _sqlite_row(head) if convert else PublicRow(*head)
+    log_text, printed_text = values[_WIDTH], values[_WIDTH + 1]
+    log = sorted(LogRow(*e) for e in orjson.loads(log_text)) if log_text else []
+    printed = Printed(*orjson.loads(printed_text)) if printed_text else None
+    return Dated(row, log, printed)
+
+
+def _logs(rows: Sequence[Any]) -> dict[str, list[LogRow]]:
+    out: dict[str, list[LogRow]] = {}
+    for number, event_id, action, occurred_at, data in rows:
+        out.setdefault(number, []).append(
+            LogRow(event_id, action, occurred_at, orjson.loads(data) if data else {})
+        )
+    return out
 
 
 class SqliteReader:
@@ -442,6 +555,21 @@ class SqliteReader:
 
     async def by_numbers(self, numbers: Sequence[str]) -> list[PublicRow]:
         return await self._fetch(SQLITE["by_numbers"], json.dumps(list(numbers)))
+
+    async def _rows(self, sql: str, *args: Any) -> list[Any]:
+        conn = await self._acquire()
+        try:
+            return list(await conn.execute_fetchall(sql, args))
+        finally:
+            self._idle.put_nowait(conn)
+
+    async def dated(self, number: str, on: date | None) -> Dated | None:
+        day = on.isoformat() if on is not None else None
+        rows = await self._rows(SQLITE["dated"], day, number)
+        return _dated(tuple(rows[0]), convert=True) if rows else None
+
+    async def logs(self, numbers: Sequence[str]) -> dict[str, list[LogRow]]:
+        return _logs(await self._rows(SQLITE["logs"], json.dumps(list(numbers))))
 
     async def walk(self, term: str, after: After | None, depth: int, limit: int) -> list[PublicRow]:
         args = (*_after_args(after), depth, like_pattern(term), limit)

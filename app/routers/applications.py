@@ -11,6 +11,7 @@ from app.domain.problems import (
     APPLICATION_INVALID_TRANSITION,
     APPLICATION_NOT_ELIGIBLE,
     APPLICATION_NOT_FOUND,
+    APPLICATION_UNKNOWN_SITE,
     INVISIBLE_CHARACTERS,
     ORGANISATION_NOT_FOUND,
 )
@@ -21,6 +22,7 @@ from app.params import CursorQuery, IdPath, IdQuery, LimitQuery
 from app.paths import API_PREFIX
 from app.routing import StrictRoute
 from app.schemas.applications import (
+    ApplicationAmend,
     ApplicationCreate,
     ApplicationRead,
     RejectBody,
@@ -52,7 +54,7 @@ def _answer(application: Application, response: Response) -> ApplicationRead:
     status_code=201,
     operation_id="create_application",
     summary="Apply for certification: eligibility findings and the quote come back",
-    responses=problems(ORGANISATION_NOT_FOUND, INVISIBLE_CHARACTERS),
+    responses=problems(ORGANISATION_NOT_FOUND, APPLICATION_UNKNOWN_SITE, INVISIBLE_CHARACTERS),
 )
 async def create_application(
     body: ApplicationCreate, ctx: Staff, response: Response
@@ -84,6 +86,31 @@ async def get_application(
     application_id: IdPath, ctx: Readers, response: Response
 ) -> ApplicationRead:
     return _answer(await applications.get_or_raise(ctx, application_id), response)
+
+
+@router.patch(
+    "/{application_id}",
+    operation_id="amend_application",
+    summary="Amend a submitted or accepted application: eligibility and quote recomputed",
+    responses=problems(
+        APPLICATION_NOT_FOUND,
+        APPLICATION_INVALID_TRANSITION,
+        APPLICATION_NOT_ELIGIBLE,
+        APPLICATION_UNKNOWN_SITE,
+        INVISIBLE_CHARACTERS,
+    ),
+)
+async def amend_application(
+    application_id: IdPath,
+    body: ApplicationAmend,
+    ctx: Staff,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> ApplicationRead:
+    application = await applications.amend(
+        ctx, application_id, body, expected_version=expected_version(if_match)
+    )
+    return _answer(application, response)
 
 
 @router.post(

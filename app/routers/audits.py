@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import StreamingResponse
 
-from app.deps import authorize
+from app.deps import DatabaseDep, authorize
 from app.domain.enums import Role
 from app.domain.problems import (
     APPLICATION_INVALID_TRANSITION,
@@ -19,6 +20,7 @@ from app.domain.problems import (
     AUDIT_NOT_ON_TEAM,
     AUDIT_SURVEILLANCE_NOT_DUE,
     AUDIT_TEAM_MEMBER_NOT_AUDITOR,
+    AUDIT_UNKNOWN_SITE,
     AUDIT_UPGRADE_NOT_ELIGIBLE,
     CERTIFICATE_NOT_FOUND,
     CORRECTIVE_ACTION_INVALID_TRANSITION,
@@ -28,6 +30,9 @@ from app.domain.problems import (
     DECISION_GRADE_ABOVE_RECOMMENDATION,
     DECISION_IMPARTIALITY_CONFLICT,
     DECISION_OPEN_CORRECTIVE_ACTIONS,
+    DECISION_SCOPE_EN_REQUIRED,
+    DECISION_SCOPE_TOO_LONG,
+    INVISIBLE_CHARACTERS,
     SCORE_SHEET_INVALID_ITEMS,
     SCORE_SHEET_NOT_EXCLUDABLE,
     SCORE_SHEET_NOT_FOUND,
@@ -43,16 +48,25 @@ from app.routing import StrictRoute
 from app.schemas.audits import (
     AuditCreate,
     AuditRead,
+    AuditUpdate,
     CloseBody,
+    CompleteBody,
     CorrectiveActionRead,
     ScoreSheetCreate,
     ScoreSheetRead,
     Stage1Body,
     score_sheet_read,
 )
-from app.schemas.certificates import DecisionCreate, DecisionRead, certificate_read
+from app.schemas.certificates import DecisionCreate, DecisionRead, ReasonBody, certificate_read
 from app.schemas.common import Page
-from app.services import audits, corrective_actions, decisions, score_sheets
+from app.services import (
+    audit_plans,
+    audit_register,
+    audits,
+    corrective_actions,
+    decisions,
+    score_sheets,
+)
 from app.services.context import Context
 
 router = APIRouter(
@@ -68,6 +82,7 @@ StaffOrAuditor = Annotated[Context, Depends(authorize(Role.STAFF, Role.AUDITOR))
 Readers = Annotated[
     Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.ADMIN, Role.AUDITOR))
 ]
+Overseers = Annotated[Context, Depends(authorize(Role.STAFF, Role.COMMITTEE, Role.ADMIN))]
 # who may see an audit, and who takes its steps
 ON_TEAM = (AUDIT_NOT_FOUND, AUDIT_NOT_ON_TEAM)
 LEAD = (*ON_TEAM, AUDIT_NOT_LEAD_AUDITOR)
@@ -93,10 +108,38 @@ async def _answer(ctx: Context, audit: Audit, response: Response) -> AuditRead:
         AUDIT_UPGRADE_NOT_ELIGIBLE,
         AUDIT_ALREADY_OPEN,
         AUDIT_TEAM_MEMBER_NOT_AUDITOR,
+        AUDIT_UNKNOWN_SITE,
     ),
 )
 async def create_audit(body: AuditCreate, ctx: Staff, response: Response) -> AuditRead:
-    return await _answer(ctx, await audits.plan(ctx, body), response)
+    return await _answer(ctx, await audit_plans.plan(ctx, body), response)
+
+
+# before /{audit_id}, which would otherwise take "export" for an id
+@router.get(
+    "/export",
+    operation_id="export_audits",
+    summary="The audit register as CSV: one row per decided audit",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "UTF-8 with BOM, CRLF, Chinese header (`lang=en`: English).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def export_audits(
+    ctx: Overseers,
+    db: DatabaseDep,
+    format: Annotated[Literal["csv"], Query(description="Only csv.")] = "csv",
+    lang: Annotated[Literal["zh", "en"], Query(description="Header language.")] = "zh",
+) -> StreamingResponse:
+    name = f"starcert-audits-{ctx.clock.today().isoformat()}.csv"
+    return StreamingResponse(
+        audit_register.stream_csv(db, ctx.clock, lang),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(
@@ -107,6 +150,49 @@ async def create_audit(body: AuditCreate, ctx: Staff, response: Response) -> Aud
 )
 async def get_audit(audit_id: IdPath, ctx: Readers, response: Response) -> AuditRead:
     return await _answer(ctx, await audits.get_visible(ctx, audit_id), response)
+
+
+@router.patch(
+    "/{audit_id}",
+    operation_id="update_audit",
+    summary="Change a planned audit's team, dates or sites; warnings are recomputed",
+    responses=problems(
+        AUDIT_NOT_FOUND,
+        AUDIT_INVALID_TRANSITION,
+        AUDIT_TEAM_MEMBER_NOT_AUDITOR,
+        AUDIT_UNKNOWN_SITE,
+    ),
+)
+async def update_audit(
+    audit_id: IdPath,
+    body: AuditUpdate,
+    ctx: Staff,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> AuditRead:
+    audit = await audit_plans.amend(
+        ctx, audit_id, body, expected_version=expected_version(if_match)
+    )
+    return await _answer(ctx, audit, response)
+
+
+@router.post(
+    "/{audit_id}/cancel",
+    operation_id="cancel_audit",
+    summary="Cancel a planned audit; an initial audit's application returns to accepted",
+    responses=problems(AUDIT_NOT_FOUND, AUDIT_INVALID_TRANSITION),
+)
+async def cancel_audit(
+    audit_id: IdPath,
+    body: ReasonBody,
+    ctx: Staff,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> AuditRead:
+    audit = await audit_plans.cancel(
+        ctx, audit_id, reason=body.reason, expected_version=expected_version(if_match)
+    )
+    return await _answer(ctx, audit, response)
 
 
 @router.post(
@@ -182,9 +268,13 @@ async def get_score_sheet(audit_id: IdPath, revision: IdPath, ctx: Readers) -> S
     responses=problems(*LEAD, AUDIT_INVALID_TRANSITION),
 )
 async def complete_audit(
-    audit_id: IdPath, ctx: Auditor, response: Response, if_match: IfMatchHeader = None
+    audit_id: IdPath,
+    ctx: Auditor,
+    response: Response,
+    body: CompleteBody | None = None,
+    if_match: IfMatchHeader = None,
 ) -> AuditRead:
-    audit = await audits.complete(ctx, audit_id, expected_version=expected_version(if_match))
+    audit = await audits.complete(ctx, audit_id, body, expected_version=expected_version(if_match))
     return await _answer(ctx, audit, response)
 
 
@@ -253,6 +343,9 @@ async def close_corrective_action(
         DECISION_OPEN_CORRECTIVE_ACTIONS,
         DECISION_GRADE_ABOVE_RECOMMENDATION,
         DECISION_GRADE_ABOVE_CURRENT,
+        DECISION_SCOPE_EN_REQUIRED,
+        DECISION_SCOPE_TOO_LONG,
+        INVISIBLE_CHARACTERS,
     ),
 )
 async def decide_audit(audit_id: IdPath, body: DecisionCreate, ctx: Committee) -> DecisionRead:

@@ -3,26 +3,40 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.deps import DatabaseDep, authorize
 from app.domain.enums import CertificateStatus, Grade, Role
 from app.domain.lifecycle import CertificateAction
 from app.domain.problems import (
+    CERTIFICATE_CHANGE_IMPARTIALITY_CONFLICT,
+    CERTIFICATE_CHANGE_INVALID_SITE,
+    CERTIFICATE_CHANGE_NO_CHANGE,
+    CERTIFICATE_CHANGE_NOT_FOUND,
+    CERTIFICATE_CHANGE_NOT_PENDING,
     CERTIFICATE_INVALID_TRANSITION,
     CERTIFICATE_NOT_FOUND,
     CERTIFICATE_REINSTATEMENT_NEEDS_AUDIT,
+    INVISIBLE_CHARACTERS,
 )
 from app.http import IfMatchHeader, expected_version, set_etag
 from app.openapi import problems
-from app.params import CursorQuery, DateQuery, IdQuery, LimitQuery, NumberPath
+from app.params import CursorQuery, DateQuery, IdPath, IdQuery, LimitQuery, NumberPath
 from app.paths import API_PREFIX
 from app.routers.events import events_page
 from app.routing import StrictRoute
-from app.schemas.certificates import CertificateRead, ReasonBody, certificate_read
+from app.schemas.certificates import (
+    CertificateChangeCreate,
+    CertificateChangeDecisionCreate,
+    CertificateChangeRead,
+    CertificateRead,
+    ReasonBody,
+    certificate_change_read,
+    certificate_read,
+)
 from app.schemas.common import Page
 from app.schemas.events import EventRead
-from app.services import certificates, register
+from app.services import certificate_changes, certificates, register
 from app.services.context import Context
 
 router = APIRouter(
@@ -37,6 +51,8 @@ Readers = Annotated[
 # docs/api.md, Authentication and roles (staff, committee; integrator may read): both may move a
 # certificate's status; an admin without either role takes no certification step.
 Movers = Annotated[Context, Depends(authorize(Role.STAFF, Role.COMMITTEE))]
+Staff = Annotated[Context, Depends(authorize(Role.STAFF))]
+Committee = Annotated[Context, Depends(authorize(Role.COMMITTEE))]
 
 
 async def _filters(
@@ -166,3 +182,73 @@ _status_action(
     "cancel_certificate",
     "Cancel a certificate at the holder's request (注销)",
 )
+
+
+@router.post(
+    "/{number}/changes",
+    operation_id="change_certificate",
+    response_model=CertificateRead,
+    summary="A change certificate (staff): applied at once (200 `Certificate`), or pending a "
+    "committee decision when it extends scope or sites (202 `CertificateChange`)",
+    responses={
+        202: {
+            "model": CertificateChangeRead,
+            "description": "The change extends scope or sites: pending a committee decision.",
+        },
+        **problems(
+            CERTIFICATE_NOT_FOUND,
+            CERTIFICATE_INVALID_TRANSITION,
+            CERTIFICATE_CHANGE_NO_CHANGE,
+            CERTIFICATE_CHANGE_INVALID_SITE,
+            INVISIBLE_CHARACTERS,
+        ),
+    },
+)
+async def change_certificate(
+    number: NumberPath, body: CertificateChangeCreate, ctx: Staff, response: Response
+) -> CertificateRead | JSONResponse:
+    certificate, change = await certificate_changes.request(ctx, number, body)
+    if change.revision is None:  # pending
+        read = certificate_change_read(change, certificate.number)
+        return JSONResponse(read.model_dump(mode="json"), status_code=202)
+    set_etag(response, certificate.version)
+    return certificate_read(certificate, ctx.clock.today())
+
+
+@router.get(
+    "/{number}/changes",
+    operation_id="list_certificate_changes",
+    summary="The certificate's change certificates, oldest first",
+    responses=problems(CERTIFICATE_NOT_FOUND),
+)
+async def list_certificate_changes(
+    number: NumberPath, ctx: Readers, limit: LimitQuery = 20, cursor: CursorQuery = None
+) -> Page[CertificateChangeRead]:
+    certificate, rows, next_cursor = await certificate_changes.list_changes(
+        ctx, number, limit=limit, cursor=cursor
+    )
+    items = [certificate_change_read(c, certificate.number) for c in rows]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/{number}/changes/{change_id}/decision",
+    operation_id="decide_certificate_change",
+    summary="A committee member other than the requester grants or refuses a pending change",
+    responses=problems(
+        CERTIFICATE_NOT_FOUND,
+        CERTIFICATE_CHANGE_NOT_FOUND,
+        CERTIFICATE_CHANGE_IMPARTIALITY_CONFLICT,
+        CERTIFICATE_CHANGE_NOT_PENDING,
+        CERTIFICATE_INVALID_TRANSITION,
+        CERTIFICATE_CHANGE_INVALID_SITE,
+    ),
+)
+async def decide_certificate_change(
+    number: NumberPath,
+    change_id: IdPath,
+    body: CertificateChangeDecisionCreate,
+    ctx: Committee,
+) -> CertificateChangeRead:
+    certificate, change = await certificate_changes.decide(ctx, number, change_id, body)
+    return certificate_change_read(change, certificate.number)

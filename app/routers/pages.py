@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
@@ -10,10 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.domain import uscc as uscc_rules
-from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade
+from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade, SiteKind
+from app.domain.history import HistoryAction
 from app.domain.numbers import MAX_NUMBER_INPUT, normalise_certificate_number
-from app.domain.problems import DomainError
+from app.domain.problems import CERTIFICATE_NOT_FOUND, CERTIFICATE_NOT_YET_ISSUED, DomainError
+from app.params import IsoDate
 from app.paths import PAGES_PREFIX
+from app.public.records import certificate_record, history_items
 from app.public.service import PublicService
 
 templates = Jinja2Templates(directory=str(FsPath(__file__).resolve().parent.parent / "templates"))
@@ -39,6 +43,24 @@ STARS = {
     Grade.THREE_STAR: "★★★",
     Grade.FOUR_STAR: "★★★★",
     Grade.FIVE_STAR: "★★★★★",
+}
+SITE_KINDS = {
+    SiteKind.HEADQUARTERS: ("总部", "Headquarters"),
+    SiteKind.SERVICE_OUTLET: ("服务网点", "Service outlet"),
+    SiteKind.REPAIR_CENTRE: ("维修中心", "Repair centre"),
+    SiteKind.WAREHOUSE: ("仓库", "Warehouse"),
+}
+ACTIONS = {
+    HistoryAction.ISSUED: ("颁证", "Issued"),
+    HistoryAction.SUSPENDED: ("暂停", "Suspended"),
+    HistoryAction.REINSTATED: ("恢复", "Reinstated"),
+    HistoryAction.WITHDRAWN: ("撤销", "Withdrawn"),
+    HistoryAction.CANCELLED: ("注销", "Cancelled"),
+    HistoryAction.EXPIRED: ("过期", "Expired"),
+    HistoryAction.SUPERSEDED: ("换证", "Replaced"),
+    HistoryAction.GRADE_CHANGED: ("等级变更", "Grade changed"),
+    HistoryAction.CHANGED: ("证书变更", "Details changed"),
+    HistoryAction.SURVEILLANCE_RECORDED: ("监督审核", "Surveillance audit"),
 }
 ERROR_TITLES = {
     404: ("未找到证书", "Certificate not found"),
@@ -70,6 +92,11 @@ def _labels(record: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _pair(name: str, words: tuple[str, str]) -> dict[str, str]:
+    """A label in Chinese and English, as ``<name>_zh`` and ``<name>_en``."""
+    return {f"{name}_zh": words[0], f"{name}_en": words[1]}
+
+
 def render_error(request: Request, status: int, detail: str) -> Response:
     title_zh, title_en = ERROR_TITLES.get(status, ("请求无法处理", "The request cannot be served"))
     context = {
@@ -93,20 +120,50 @@ def render_error(request: Request, status: int, detail: str) -> Response:
     },
 )
 async def verify_page(
-    number: Annotated[str, Path(max_length=MAX_NUMBER_INPUT)], request: Request
+    number: Annotated[str, Path(max_length=MAX_NUMBER_INPUT)],
+    request: Request,
+    on: Annotated[
+        date | None,
+        Query(description="The record as it stood at the end of this day (`YYYY-MM-DD`)."),
+        IsoDate,
+    ] = None,
 ) -> Response:
-    record = await _service(request).certificate(number)
-    if record is None:
-        return render_error(
-            request, 404, f"没有编号为 {number.strip()} 的证书。No certificate has this number."
+    """The record now, or at the end of ``on``, with its annex of sites and its history; the
+    instant of the answer is printed, so the footer's "at the time shown" holds."""
+    service = _service(request)
+    clock = service.clock
+    try:
+        found = await service.dated(number, on)
+        record = (
+            service.record_on(found, on)
+            if on is not None
+            else certificate_record(found.row, clock.today(), service.issuer)
         )
-    today = _service(request).clock.today()
+    except DomainError as error:
+        if error.problem is CERTIFICATE_NOT_FOUND:
+            detail = f"没有编号为 {number.strip()} 的证书。No certificate has this number."
+            return render_error(request, 404, detail)
+        if error.problem is CERTIFICATE_NOT_YET_ISSUED:
+            detail = f"该证书于 {on} 尚未颁发。The certificate had not been issued on {on}."
+            return render_error(request, 404, detail)
+        raise
+    day = on or clock.today()
+    answered = clock.now().astimezone(clock.zone)
+    history = [
+        {**item, **_labels(item), **_pair("action", ACTIONS[item["action"]])}
+        for item in history_items(service.history_of(found.row, found.log))
+    ]
     context = {
         "issuer": record["issuer"],
         "c": record,
         "q": None,
+        "on": on,
+        "today": clock.today(),
+        "answered_at": f"{answered:%Y-%m-%d %H:%M:%S} ({clock.zone.key})",
         # active, but its validity has not begun (a recertified certificate decided early)
-        "not_yet_valid": record["valid_from"] > today,
+        "not_yet_valid": record["valid_from"] > day,
+        "sites": [{**s, **_pair("kind", SITE_KINDS[s["kind"]])} for s in record["sites"]],
+        "history": history,
         **_labels(record),
     }
     return templates.TemplateResponse(request, "certificate.html", context)

@@ -10,13 +10,15 @@ OpenAPI document instead.
 The lookup, the hottest request of all, also has a fast path (``LookupFastPath``): a request
 the lookup route itself matches, with nothing the route would have to parse (no query
 string), is answered by the same ``lookup`` function without the framework's per-request
-machinery (docs/performance.md#the-lookup-fast-path).
+machinery (docs/performance.md#the-lookup-fast-path). A dated lookup (``?on=``) and the
+history always go through their routes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -27,11 +29,11 @@ from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.domain.numbers import MAX_NUMBER_INPUT
-from app.domain.problems import CERTIFICATE_NOT_FOUND
+from app.domain.problems import CERTIFICATE_NOT_FOUND, CERTIFICATE_NOT_YET_ISSUED
 from app.domain.search import MAX_TERM
 from app.domain.uscc import MAX_USCC_INPUT
 from app.openapi import parameters, problems, request_body
-from app.params import NumberText, WholeNumber
+from app.params import IsoDate, NumberText, WholeNumber
 from app.paths import PUBLIC_PREFIX
 from app.problems import problem
 from app.public.service import PublicService
@@ -39,6 +41,7 @@ from app.routing import LeanRoute, body_of, path_of, query_of
 from app.schemas.public import (
     PublicCertificate,
     PublicCertificatePage,
+    PublicHistory,
     VerifyRequest,
     VerifyResponse,
 )
@@ -69,8 +72,10 @@ def _service(request: Request) -> PublicService:
     return service
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=_ETAG_BYTES).hexdigest() + '"'
+def _etag(body: bytes, salt: bytes = b"") -> str:
+    """A hash of the body; ``salt`` keeps the tags of different representations apart."""
+    digest = hashlib.blake2b(body, digest_size=_ETAG_BYTES, person=salt).hexdigest()
+    return '"' + digest + '"'
 
 
 def _not_modified(header: str, etag: str) -> bool:
@@ -90,7 +95,25 @@ async def lookup(service: PublicService, number: str, if_none_match: str | None)
     return 200, [*headers, (b"content-type", JSON.encode())], body
 
 
+def cacheable(document: Any, if_none_match: str | None, salt: bytes) -> Response:
+    """A 200 with its own ETag (``salt`` names the representation: a dated record's tag is
+    never the present record's, even for the same body) and the lookup's Cache-Control, or
+    304."""
+    body = orjson.dumps(document)
+    etag = _etag(body, salt)
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if if_none_match is not None and _not_modified(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=JSON, headers=headers)
+
+
 _STRING = {"schema": {"type": "string"}}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+}
 LOOKUP = "/{number:certificate_number}"
 
 
@@ -99,10 +122,20 @@ class LookupPath(BaseModel):
 
 
 class NoQuery(BaseModel):
-    """No query parameter: the lookup and the batch take none (a query string goes past the
-    fast path to the route, which refuses what it does not know)."""
+    """No query parameter: the batch and the history take none (a query string goes past
+    the fast path to the route, which refuses what it does not know)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class LookupQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: Annotated[date | None, IsoDate] = Field(
+        default=None,
+        description="The record as it stood at the end of this day (`YYYY-MM-DD`, in the "
+        "body's time zone; not after today).",
+    )
 
 
 class SearchQuery(BaseModel):
@@ -143,29 +176,47 @@ async def verify_public_certificates(request: Request) -> Response:
     responses={
         200: {"headers": {"ETag": _STRING, "Cache-Control": _STRING}},
         304: {"description": "Not modified (`If-None-Match`).", "headers": {"ETag": _STRING}},
-        **problems(CERTIFICATE_NOT_FOUND),
+        **problems(CERTIFICATE_NOT_FOUND, CERTIFICATE_NOT_YET_ISSUED),
     },
     openapi_extra={
         "parameters": [
             *parameters(LookupPath, "path"),
-            {
-                "name": "If-None-Match",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 200},
-            },
+            *parameters(LookupQuery, "query"),
+            _IF_NONE_MATCH,
         ]
     },
 )
 async def get_public_certificate(request: Request) -> Response:
     path = path_of(LookupPath, request)
-    query_of(NoQuery, request)
-    status, headers, body = await lookup(
-        _service(request), path.number, request.headers.get("if-none-match")
-    )
+    query = query_of(LookupQuery, request)
+    service = _service(request)
+    if_none_match = request.headers.get("if-none-match")
+    if query.on is not None:
+        record = await service.certificate_on(path.number, query.on)
+        return cacheable(record, if_none_match, b"on=" + query.on.isoformat().encode())
+    status, headers, body = await lookup(service, path.number, if_none_match)
     response = Response(body, status_code=status)
     response.raw_headers = [*headers, *response.raw_headers]
     return response
+
+
+@router.get(
+    LOOKUP + "/history",
+    operation_id="get_public_certificate_history",
+    summary="A certificate's public history: what happened on which day, oldest first",
+    response_model=PublicHistory,
+    responses={
+        200: {"headers": {"ETag": _STRING, "Cache-Control": _STRING}},
+        304: {"description": "Not modified (`If-None-Match`).", "headers": {"ETag": _STRING}},
+        **problems(CERTIFICATE_NOT_FOUND),
+    },
+    openapi_extra={"parameters": [*parameters(LookupPath, "path"), _IF_NONE_MATCH]},
+)
+async def get_public_certificate_history(request: Request) -> Response:
+    path = path_of(LookupPath, request)
+    query_of(NoQuery, request)
+    items = await _service(request).history(path.number)
+    return cacheable({"items": items}, request.headers.get("if-none-match"), b"history")
 
 
 @router.get(

@@ -11,6 +11,7 @@ from app.domain.enums import (
     CorrectiveActionStatus,
     EnterpriseType,
     Grade,
+    SiteKind,
     SpecialDeductionCategory,
 )
 from app.domain.numbers import MAX_NUMBER_INPUT
@@ -30,6 +31,14 @@ from app.schemas.common import (
 from app.schemas.organisations import EmployeeCount
 
 Note = Annotated[str, Text(5000)]
+SiteIds = Annotated[
+    list[Id],
+    Field(
+        max_length=500,
+        description="Sites to visit: active sites of the audit's organisation (else 422 "
+        "`audit.unknown_site`); the headquarters is always visited, given or not.",
+    ),
+]
 
 
 class AuditCreate(StrictModel):
@@ -47,6 +56,7 @@ class AuditCreate(StrictModel):
         description="Surveillance, recertification and upgrade: default the last count known "
         "for the certificate. Initial audits take the application's.",
     )
+    site_ids: SiteIds | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -74,10 +84,45 @@ class AuditCreate(StrictModel):
         return self
 
 
+class AuditUpdate(StrictModel):
+    """A planned audit's plan: only the fields given change (none may be null). Without
+    ``team_member_ids`` the other members stay; the headquarters is always visited."""
+
+    lead_auditor_id: Id | None = None
+    team_member_ids: Annotated[list[Id], Field(max_length=20)] | None = None
+    planned_start: JsonDate | None = None
+    planned_end: JsonDate | None = None
+    site_ids: SiteIds | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        nulled = sorted(k for k in self.model_fields_set if getattr(self, k) is None)
+        if nulled:
+            raise VALIDATION(
+                "the plan's fields cannot be cleared",
+                errors=[FieldError(("body", k), "cannot be null") for k in nulled],
+            )
+        return self
+
+
+class CompleteBody(StrictModel):
+    """The dates the audit actually took place; each defaults to the planned one."""
+
+    actual_start: JsonDate | None = None
+    actual_end: JsonDate | None = None
+
+
 class TeamMemberRead(ReadModel):
     user_id: int
     name: str
     lead: bool
+
+
+class AuditSiteRead(ReadModel):
+    id: int
+    name: str
+    address: str
+    kind: SiteKind
 
 
 class WarningRead(ReadModel):
@@ -97,8 +142,11 @@ class AuditRead(ReadModel):
     person_days: Points
     planned_start: date
     planned_end: date
+    actual_start: date | None = Field(description="Recorded on completion (default planned).")
+    actual_end: date | None
     lead_auditor_id: int
     team: list[TeamMemberRead]
+    sites: list[AuditSiteRead] = Field(description="The sites to visit, headquarters first.")
     warnings: list[WarningRead]
     stage1_notes: str | None
     recommended_revision: int | None
@@ -213,7 +261,13 @@ class CloseBody(StrictModel):
     evidence: Note
 
 
-def audit_read(audit: Audit, *, certificate_number: str | None, names: dict[int, str]) -> AuditRead:
+def audit_read(
+    audit: Audit,
+    *,
+    certificate_number: str | None,
+    names: dict[int, str],
+    sites: list[AuditSiteRead],
+) -> AuditRead:
     return AuditRead(
         id=audit.id,
         kind=AuditKind(audit.kind),
@@ -226,6 +280,8 @@ def audit_read(audit: Audit, *, certificate_number: str | None, names: dict[int,
         person_days=audit.person_days,
         planned_start=audit.planned_start,
         planned_end=audit.planned_end,
+        actual_start=audit.actual_start,
+        actual_end=audit.actual_end,
         lead_auditor_id=audit.lead_auditor_id,
         team=[
             TeamMemberRead(
@@ -235,6 +291,7 @@ def audit_read(audit: Audit, *, certificate_number: str | None, names: dict[int,
             )
             for m in audit.team
         ],
+        sites=sites,
         warnings=[WarningRead.model_validate(w) for w in audit.warnings],
         stage1_notes=audit.stage1_notes,
         recommended_revision=audit.recommended_revision,

@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from app.domain import standing
 from app.domain.enums import (
+    CertificateChangeStatus,
     CertificateStatus,
     DecisionOutcome,
     EnterpriseType,
     Grade,
+    SiteKind,
     SuspensionCause,
 )
-from app.models import Certificate
-from app.schemas.common import ByValue, Points, ReadModel, StrictModel, Text
+from app.models import Certificate, CertificateChange
+from app.schemas.common import ByValue, Id, Name, Points, ReadModel, StrictModel, Text
 
 STANDARD = "GB/T 27922-2011"
 
@@ -25,6 +27,22 @@ class CertificateOrganisation(ReadModel):
     name_en: str | None
     uscc: str
     address: str
+
+
+class CertificateSite(ReadModel):
+    """A site covered by a certificate, as printed in its annex."""
+
+    name: str
+    address: str
+    kind: SiteKind
+
+
+def printed_sites(sites: list[dict[str, str]]) -> list[CertificateSite]:
+    """The printed annex of sites (name, address and kind; nothing else is published)."""
+    return [
+        CertificateSite(name=s["name"], address=s["address"], kind=SiteKind(s["kind"]))
+        for s in sites
+    ]
 
 
 class CertificateRead(ReadModel):
@@ -40,6 +58,16 @@ class CertificateRead(ReadModel):
         description="The organisation as printed on the certificate (a snapshot)."
     )
     scope: str
+    scope_en: str | None = Field(
+        description="The scope statement in English (null when none is printed)."
+    )
+    sites: list[CertificateSite] = Field(
+        description="The sites the certificate covers, as printed (headquarters first)."
+    )
+    revision: int = Field(
+        description="The revision of the printed details: 1 at issue, + 1 with every change "
+        "certificate applied."
+    )
     enterprise_type: EnterpriseType
     standard: Literal["GB/T 27922-2011"] = "GB/T 27922-2011"
     issued_on: date
@@ -63,6 +91,17 @@ class ReasonBody(StrictModel):
     reason: Annotated[str, Text(2000)]
 
 
+ScopeText = Annotated[str, Text(1000, visible_only=True)]
+ScopeTextEn = Annotated[str, Text(2000, visible_only=True)]
+
+
+class ScopeStatement(StrictModel):
+    """The scope statement as the committee words it."""
+
+    zh: ScopeText
+    en: ScopeTextEn | None = None
+
+
 class DecisionCreate(StrictModel):
     outcome: Annotated[DecisionOutcome, ByValue]
     grade: Annotated[Grade, ByValue] | None = Field(
@@ -70,6 +109,67 @@ class DecisionCreate(StrictModel):
         description="For a grant: the recommended grade (default) or a lower one.",
     )
     reason: Annotated[str, Text(5000)]
+    scope: ScopeStatement | None = Field(
+        default=None,
+        description="An initial or recertification grant: the scope statement to print "
+        "instead of the one generated from the application's scope items (`en` is required "
+        "when an item has no English name: `decision.scope_en_required`).",
+    )
+
+
+class CertificateChangeCreate(StrictModel):
+    """A change certificate: the printed details to change (at least one), and why."""
+
+    organisation_name: Annotated[str, Name(200)] | None = None
+    organisation_name_en: Annotated[str, Name(300)] | None = None
+    address: Annotated[str, Name(500)] | None = None
+    scope: ScopeText | None = None
+    scope_en: ScopeTextEn | None = None
+    site_ids: list[Id] | None = Field(
+        default=None,
+        max_length=1000,
+        description="The new full list of covered sites (active sites of the organisation; "
+        "its headquarters is always kept).",
+    )
+    reason: Annotated[str, Text(2000)]
+
+
+class CertificateChangeDecisionCreate(StrictModel):
+    outcome: Annotated[DecisionOutcome, ByValue]
+    reason: Annotated[str, Text(2000)]
+
+
+class CertificateChangeRead(ReadModel):
+    """A change certificate: ``applied`` (at once, or granted by the committee), ``pending``
+    a committee decision (it extends scope or sites), or ``refused``."""
+
+    id: int
+    certificate_number: str
+    status: CertificateChangeStatus
+    changes: dict[str, Any] = Field(description="The fields asked for, as given.")
+    reason: str
+    requested_by: int
+    requested_at: datetime
+    decided_by: int | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    revision: int | None = Field(description="The certificate's revision it made once applied.")
+
+
+def certificate_change_read(change: CertificateChange, number: str) -> CertificateChangeRead:
+    return CertificateChangeRead(
+        id=change.id,
+        certificate_number=number,
+        status=CertificateChangeStatus(change.status),
+        changes=change.changes,
+        reason=change.reason,
+        requested_by=change.requested_by,
+        requested_at=change.created_at,
+        decided_by=change.decided_by,
+        decided_at=change.decided_at,
+        decision_reason=change.decision_reason,
+        revision=change.revision,
+    )
 
 
 class DecisionRead(ReadModel):
@@ -110,6 +210,9 @@ def certificate_read(certificate: Certificate, today: date) -> CertificateRead:
             address=certificate.organisation_address,
         ),
         scope=certificate.scope,
+        scope_en=certificate.scope_en,
+        sites=printed_sites(certificate.sites),
+        revision=certificate.revision,
         enterprise_type=EnterpriseType(certificate.enterprise_type),
         issued_on=certificate.issued_on,
         valid_from=certificate.valid_from,

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.domain.enums import CertificateStatus, Grade
+from app.domain.enums import CertificateStatus, Grade, SiteKind
+from app.domain.history import HistoryAction
 from app.domain.numbers import MAX_NUMBER_INPUT
 from app.domain.uscc import MAX_USCC_INPUT
-from app.schemas.common import Line, ReadModel, StrictModel
+from app.schemas.common import JsonDate, Line, ReadModel, StrictModel
+
+
+class PublicSite(ReadModel):
+    """A site covered by the certificate, as printed in its annex."""
+
+    name: str
+    address: str
+    kind: SiteKind
 
 
 class PublicCertificate(ReadModel):
@@ -36,6 +46,22 @@ class PublicCertificate(ReadModel):
         "day the successor's validity began)."
     )
     issuer: str
+    scope_en: str | None = Field(description="The scope statement in English, where printed.")
+    sites: list[PublicSite] = Field(description="The annex of covered sites, as printed.")
+
+
+class PublicHistoryItem(ReadModel):
+    date: datetime.date = Field(description="The day it took effect, in the body's time zone.")
+    action: HistoryAction
+    status: CertificateStatus = Field(description="The status after it.")
+    grade: Grade = Field(description="The grade after it.")
+    superseded_by: str | None = Field(
+        description="On `superseded`: the successor's number; null otherwise."
+    )
+
+
+class PublicHistory(ReadModel):
+    items: list[PublicHistoryItem]
 
 
 class PublicCertificatePage(ReadModel):
@@ -47,6 +73,11 @@ class VerifyItemIn(StrictModel):
     number: Annotated[str, Line(MAX_NUMBER_INPUT)]
     organisation_name: Annotated[str, Line(300)] | None = None
     uscc: Annotated[str, Line(MAX_USCC_INPUT)] | None = None
+    on: JsonDate | None = Field(
+        default=None,
+        description="Judge the certificate as it stood at the end of this day (`YYYY-MM-DD`, "
+        "not after today).",
+    )
 
 
 class VerifyRequest(StrictModel):
@@ -56,11 +87,13 @@ class VerifyRequest(StrictModel):
 class VerifyResult(ReadModel):
     number: str
     found: bool
-    status: CertificateStatus | None
+    status: CertificateStatus | None = Field(
+        description="null when not found, or not yet issued on the item's `on`."
+    )
     grade: Grade | None
     valid: bool = Field(
-        description="True only for a certificate valid today: active, and today within "
-        "`valid_from` … `expires_on`."
+        description="True only for a certificate valid today (or on the item's `on`): active, "
+        "and the day within `valid_from` … `expires_on`."
     )
     organisation_matches: bool | None = Field(
         description="null when neither organisation_name nor uscc was given; otherwise every "

@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 
 from app.domain import dates, lifecycle, standing, text
-from app.domain.enums import CertificateStatus, Grade
+from app.domain.enums import CertificateStatus, Grade, SiteKind
 from app.domain.lifecycle import CertificateAction
 from app.domain.numbers import format_certificate_number, normalise_certificate_number
 from app.domain.problems import CERTIFICATE_NOT_FOUND
-from app.models import Audit, Certificate, Organisation
+from app.models import (
+    Audit,
+    Certificate,
+    CertificateRevision,
+    Organisation,
+    Site,
+    application_sites,
+)
 from app.pagination import decode_cursor, paginate
 from app.services import search_index, sequences
 from app.services.common import check_version, one_or_raise
@@ -103,6 +110,67 @@ async def list_certificates(
     return paginate(rows, limit, lambda c: (c.number,))
 
 
+def site_entry(site: Site) -> dict[str, str]:
+    """A site as a certificate prints it in its annex of sites."""
+    return {"name": site.name, "address": site.address, "kind": site.kind}
+
+
+HEADQUARTERS_FIRST = case((Site.kind == SiteKind.HEADQUARTERS, 0), else_=1)
+
+
+async def covered_sites(
+    ctx: Context, *, organisation_id: int, application_id: int | None
+) -> list[dict[str, str]]:
+    """The annex a new certificate prints: the application's active sites, headquarters
+    first, then by id; without an application or sites, the organisation's headquarters
+    (none when it has none)."""
+    if application_id is not None:
+        rows = (
+            (
+                await ctx.session.execute(
+                    select(Site)
+                    .join(application_sites, application_sites.c.site_id == Site.id)
+                    .where(application_sites.c.application_id == application_id, Site.active)
+                    .order_by(HEADQUARTERS_FIRST, Site.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if rows:
+            return [site_entry(site) for site in rows]
+    headquarters = (
+        await ctx.session.execute(
+            select(Site).where(
+                Site.organisation_id == organisation_id, Site.kind == SiteKind.HEADQUARTERS
+            )
+        )
+    ).scalar_one_or_none()
+    return [site_entry(headquarters)] if headquarters is not None else []
+
+
+def record_revision(
+    ctx: Context, certificate: Certificate, *, effective_on: date, change_id: int | None = None
+) -> CertificateRevision:
+    """Keep the certificate's printed details as its current ``revision``, in effect from
+    ``effective_on`` (what ``?on=`` and the history read)."""
+    revision = CertificateRevision(
+        certificate_id=certificate.id,
+        revision=certificate.revision,
+        effective_on=effective_on,
+        recorded_at=ctx.clock.now(),
+        organisation_name=certificate.organisation_name,
+        organisation_name_en=certificate.organisation_name_en,
+        organisation_address=certificate.organisation_address,
+        scope=certificate.scope,
+        scope_en=certificate.scope_en,
+        sites=list(certificate.sites),
+        change_id=change_id,
+    )
+    ctx.session.add(revision)
+    return revision
+
+
 async def issue(
     ctx: Context,
     *,
@@ -113,8 +181,16 @@ async def issue(
     final_score: Decimal,
     certificate_dates: dates.CertificateDates,
     application_id: int | None,
+    scope_en: str | None = None,
+    sites: list[dict[str, str]] | None = None,
 ) -> Certificate:
-    """A new certificate with the next number of its year and the organisation's snapshot."""
+    """A new certificate with the next number of its year and the organisation's snapshot,
+    its annex of sites (``sites``; default ``covered_sites``) and revision 1 of its printed
+    details."""
+    if sites is None:
+        sites = await covered_sites(
+            ctx, organisation_id=organisation.id, application_id=application_id
+        )
     issued_on = certificate_dates.issued_on
     prefix = ctx.settings.certificate_prefix
     sequence = await sequences.next_value(
@@ -134,6 +210,9 @@ async def issue(
         organisation_uscc=organisation.uscc,
         organisation_address=organisation.address,
         scope=scope,
+        scope_en=scope_en,
+        sites=sites,
+        revision=1,
         enterprise_type=audit.enterprise_type,
         employee_count=audit.employee_count,
         issued_on=issued_on,
@@ -154,6 +233,7 @@ async def issue(
     )
     ctx.session.add(certificate)
     await ctx.session.flush()
+    record_revision(ctx, certificate, effective_on=issued_on)
     await search_index.index_certificate(ctx.session, certificate.id, certificate.search_key)
     ctx.record(
         "certificate",

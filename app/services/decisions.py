@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.domain import dates, lifecycle, standing
+from app.domain import dates, lifecycle, scope, standing
 from app.domain.decisions import check_decision
 from app.domain.enums import (
     ApplicationStatus,
     AuditKind,
     CertificateStatus,
     DecisionOutcome,
+    EnterpriseType,
     Grade,
     SuspensionCause,
 )
 from app.domain.lifecycle import ApplicationAction, AuditAction, CertificateAction
-from app.domain.problems import APPLICATION_NOT_ELIGIBLE
-from app.models import Audit, Certificate, Decision, ScoreSheet
-from app.schemas.certificates import DecisionCreate
+from app.domain.problems import (
+    APPLICATION_NOT_ELIGIBLE,
+    DECISION_SCOPE_EN_REQUIRED,
+    DECISION_SCOPE_TOO_LONG,
+)
+from app.models import Application, Audit, Certificate, Decision, ScoreSheet
+from app.schemas.certificates import DecisionCreate, ScopeStatement
 from app.services import applications, audits, certificates, corrective_actions, organisations
 from app.services.context import Context
 
@@ -46,7 +51,9 @@ async def decide(
     )
     kind = AuditKind(audit.kind)
     if kind is AuditKind.INITIAL:
-        certificate = await _initial(ctx, audit, grade, recommended, reason=body.reason)
+        certificate = await _initial(
+            ctx, audit, grade, recommended, reason=body.reason, requested_scope=body.scope
+        )
     elif kind is AuditKind.SURVEILLANCE:
         certificate, grade = await _surveillance(
             ctx, audit, grade, recommended, reason=body.reason, requested=body.grade is not None
@@ -54,7 +61,9 @@ async def decide(
     elif kind is AuditKind.UPGRADE:
         certificate = await _upgrade(ctx, audit, grade, recommended, reason=body.reason)
     else:
-        certificate = await _recertification(ctx, audit, grade, recommended, reason=body.reason)
+        certificate = await _recertification(
+            ctx, audit, grade, recommended, reason=body.reason, requested_scope=body.scope
+        )
     decision = Decision(
         audit_id=audit.id,
         outcome=outcome,
@@ -79,8 +88,51 @@ async def decide(
     return decision, certificate
 
 
+def _printed_scope(
+    sheet: ScoreSheet,
+    enterprise_type: EnterpriseType,
+    scope_items: list[dict[str, str]] | None,
+    current: tuple[str, str | None],
+    requested: ScopeStatement | None,
+) -> tuple[str, str | None]:
+    """The scope statement a grant prints, Chinese and English (docs/domain.md §8.4). With
+    scope items: generated from them and the indicators the recommended
+    sheet excluded, the committee's ``requested`` wording replacing it (its English, when
+    given, too); the English is required (``decision.scope_en_required``) when an item has
+    none and the committee gave none, and a generated statement too long to print must be
+    worded by the committee (``decision.scope_too_long``). Without: ``current`` (the
+    application's text, or the predecessor's statement), or the committee's wording."""
+    if scope_items:
+        generated = scope.statement(
+            [scope.ScopeItem(i["zh"], i.get("en")) for i in scope_items],
+            enterprise_type,
+            [item.indicator_code for item in sheet.items if item.not_applicable],
+        )
+        zh = requested.zh if requested is not None else generated.zh
+        en = requested.en if requested is not None and requested.en is not None else generated.en
+        if en is None:
+            raise DECISION_SCOPE_EN_REQUIRED(
+                "a scope item has no English name: give the English statement as `scope.en`"
+            )
+        if len(zh) > scope.MAX_ZH or len(en) > scope.MAX_EN:
+            raise DECISION_SCOPE_TOO_LONG(
+                f"the generated statement has {len(zh)} characters ({len(en)} in English): "
+                "word it as `scope`"
+            )
+        return zh, en
+    if requested is not None:
+        return requested.zh, requested.en
+    return current
+
+
 async def _initial(
-    ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
+    ctx: Context,
+    audit: Audit,
+    grade: Grade | None,
+    sheet: ScoreSheet,
+    *,
+    reason: str,
+    requested_scope: ScopeStatement | None,
 ) -> Certificate | None:
     assert audit.application_id is not None
     application = await applications.get_or_raise(ctx, audit.application_id, for_update=True)
@@ -99,11 +151,19 @@ async def _initial(
             "the organisation already holds a live certificate of this type",
         )
     organisation = await organisations.get_or_raise(ctx, application.organisation_id)
+    printed, printed_en = _printed_scope(
+        sheet,
+        EnterpriseType(application.enterprise_type),
+        application.scope_items,
+        (application.scope, None),
+        requested_scope,
+    )
     certificate = await certificates.issue(
         ctx,
         audit=audit,
         organisation=organisation,
-        scope=application.scope,
+        scope=printed,
+        scope_en=printed_en,
         grade=grade,
         final_score=sheet.final_score,
         certificate_dates=dates.initial_certificate_dates(ctx.clock.today()),
@@ -215,27 +275,50 @@ async def _surveillance(
 
 
 async def _recertification(
-    ctx: Context, audit: Audit, grade: Grade | None, sheet: ScoreSheet, *, reason: str
+    ctx: Context,
+    audit: Audit,
+    grade: Grade | None,
+    sheet: ScoreSheet,
+    *,
+    reason: str,
+    requested_scope: ScopeStatement | None,
 ) -> Certificate | None:
     """Grant: a new certificate (continuity inside the window); the old one names it at once
     and is superseded on the day the new one's validity begins (at once when that is today,
     else recorded by housekeeping on the day, read as superseded from it); refuse: the old
-    certificate runs on to its expiry."""
+    certificate runs on to its expiry. The new certificate takes its scope items and sites
+    from the application behind the audit if there is one, else the old one's scope
+    statement and sites."""
     old = await _audited_certificate(ctx, audit, renewing=True, granting=grade is not None)
     if grade is None:
         return None
     organisation = await organisations.get_or_raise(ctx, old.organisation_id)
+    application = (
+        await ctx.session.get(Application, audit.application_id)
+        if audit.application_id is not None
+        else None
+    )
+    printed, printed_en = _printed_scope(
+        sheet,
+        EnterpriseType(audit.enterprise_type),
+        application.scope_items if application is not None else None,
+        (old.scope, old.scope_en),
+        requested_scope,
+    )
+    sites = None if application is not None else list(old.sites)
     new = await certificates.issue(
         ctx,
         audit=audit,
         organisation=organisation,
-        scope=old.scope,
+        scope=printed,
+        scope_en=printed_en,
+        sites=sites,
         grade=grade,
         final_score=sheet.final_score,
         certificate_dates=dates.recertified_certificate_dates(
             decided_on=ctx.clock.today(), old_expires_on=old.expires_on
         ),
-        application_id=old.application_id,
+        application_id=application.id if application is not None else old.application_id,
     )
     status = certificates.effective_status(ctx, old)
     old.superseded_by = new.number

@@ -1,4 +1,5 @@
-"""Organisations: the enterprises that apply, each with a unique USCC (docs/domain.md §4)."""
+"""Organisations: the enterprises that apply, each with a unique USCC (docs/domain.md §4),
+each with its headquarters site made with it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import uscc as uscc_rules
+from app.domain.enums import SiteKind
 from app.domain.problems import (
     ORGANISATION_DUPLICATE_USCC,
     ORGANISATION_INVALID_USCC,
@@ -21,6 +23,7 @@ from app.domain.search import like_pattern
 from app.models import Organisation
 from app.pagination import decode_cursor, paginate
 from app.schemas.organisations import OrganisationCreate, OrganisationUpdate
+from app.services import sites
 from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
@@ -61,6 +64,14 @@ async def create(ctx: Context, data: OrganisationCreate) -> Organisation:
     ctx.session.add(organisation)
     await _flush_unique(ctx, code)
     ctx.record("organisation", organisation.id, "organisation.created", data=values)
+    # its headquarters site, named after it, at its address (changed on its own later)
+    await sites.add(
+        ctx,
+        organisation.id,
+        name=organisation.name,
+        address=organisation.address,
+        kind=SiteKind.HEADQUARTERS,
+    )
     await ctx.commit()
     return organisation
 

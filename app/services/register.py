@@ -10,8 +10,6 @@ come, so a million rows take no more memory than a thousand.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,26 +22,26 @@ from app.db import Database
 from app.domain import standing
 from app.domain.enums import CERTIFICATE_STATUS_NAMES_ZH, CertificateStatus, Grade
 from app.models import Certificate
+from app.services.csv_export import cell as _cell
+from app.services.csv_export import encode as _encode
+from app.services.csv_export import head
 
-BOM = "\ufeff"
 PARTITION = 1000
+SITE_SEPARATOR = "；"  # full-width: site names may hold commas
 Lang = Literal["zh", "en"]
 
 HEADER = {
     "zh": ["证书编号", "获证组织名称", "统一社会信用代码", "组织地址", "认证类别", "认证项目",
            "认证依据", "认证范围", "认证等级", "颁证日期", "证书到期日期", "证书状态",
-           "状态变更日期", "状态变更原因", "最近监督日期"],
+           "状态变更日期", "状态变更原因", "最近监督日期", "服务网点"],
     "en": ["number", "organisation_name", "uscc", "address", "certification_type",
            "certification_item", "standard", "scope", "grade", "issued_on", "expires_on",
-           "status", "status_changed_on", "status_reason", "last_surveillance_on"],
+           "status", "status_changed_on", "status_reason", "last_surveillance_on", "sites"],
 }  # fmt: skip
 FIXED = {
     "zh": ("服务认证", "商品售后服务", "GB/T 27922-2011"),
     "en": ("Service certification", "After-sales service of goods", "GB/T 27922-2011"),
 }
-# A cell a spreadsheet would read as a formula is prefixed with an apostrophe (OWASP CSV
-# injection advice); numbers, codes and dates of the register never start with these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,7 @@ class Record(Protocol):
     status_changed_on: date
     status_reason: str | None
     last_surveillance_on: date | None
+    sites: list[dict[str, str]]  # the printed annex: the last column lists the sites' names
     superseded_by: str | None
     superseded_on: date | None
 
@@ -100,11 +99,6 @@ def _status_name(status: CertificateStatus, lang: Lang) -> str:
     return CERTIFICATE_STATUS_NAMES_ZH[reported] if lang == "zh" else reported.value
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _cells(row: Row, lang: Lang) -> list[str]:
     c = row.certificate
     grade = Grade(c.grade)
@@ -125,14 +119,9 @@ def _cells(row: Row, lang: Lang) -> list[str]:
         row.status_changed_on,
         row.status_reason,
         c.last_surveillance_on,
+        SITE_SEPARATOR.join(site["name"] for site in c.sites),
     )
     return [_cell(v) for v in values]
-
-
-def _encode(rows: Sequence[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 async def stream_csv(
@@ -140,7 +129,7 @@ async def stream_csv(
 ) -> AsyncIterator[bytes]:
     """The CSV, chunk by chunk: BOM and header first, then one partition of rows at a time."""
     today = clock.today()
-    yield BOM.encode("utf-8") + _encode([HEADER[lang]])
+    yield head(HEADER[lang])
     async with db.engine.connect() as conn:
         # Core rows through a server-side cursor: nothing accumulates between partitions.
         result = await conn.stream(query.execution_options(yield_per=PARTITION))

@@ -44,3 +44,26 @@ async def index_certificate(session: AsyncSession, certificate_id: int, search_k
             await session.execute(text(statement), values)
     else:
         await session.execute(text(VOCABULARY), {"key": search_key})
+
+
+# SQLite: the tables are contentless (``content=''``): a row is taken out by FTS5's 'delete'
+# command, given the values it was indexed with, in the order of ``rows``
+DELETIONS = (
+    "INSERT INTO certificate_search(certificate_search, rowid, doubled)"
+    " VALUES ('delete', :id, :value)",
+    "INSERT INTO certificate_search_words(certificate_search_words, rowid, key)"
+    " VALUES ('delete', :id, :value)",
+)
+
+
+async def reindex_certificate(
+    session: AsyncSession, certificate_id: int, old_key: str, search_key: str
+) -> None:
+    """Index a certificate's changed key (a change certificate). SQLite: its two rows, indexed
+    from ``old_key``, are replaced. PostgreSQL: the key's indexes follow the column; the
+    vocabulary takes the new words (words no longer used stay: it only narrows the
+    candidates, the ``LIKE`` on the key decides)."""
+    if session.get_bind().dialect.name == "sqlite":
+        for statement, values in zip(DELETIONS, rows(certificate_id, old_key), strict=True):
+            await session.execute(text(statement), values)
+    await index_certificate(session, certificate_id, search_key)

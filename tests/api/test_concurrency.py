@@ -6,35 +6,16 @@ writers and must give the same answers)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 
-import httpx
-import pytest
 from sqlalchemy import text
 
 from app.config import Settings
 from app.db import Database
-from app.main import close_public, create_app
 from app.services import housekeeping
 from tests.support.api import Api
 from tests.support.workflow import Cast, Story, application_body, indicators, sheet
-
-
-@pytest.fixture
-async def other(api: Api) -> AsyncIterator[Api]:
-    """A second instance of the service on the same database (another worker)."""
-    settings: Settings = api.app.state.settings
-    db = Database.from_settings(settings)
-    app = create_app(settings, clock=api.clock, db=db)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Api(app=app, client=client, clock=api.clock, db=db)
-    finally:
-        await close_public(app)
-        await db.dispose()
 
 
 async def _scalar(db: Database, sql: str) -> object:

@@ -7,6 +7,7 @@ from datetime import date
 
 import anyio
 import pytest
+from sqlalchemy import text
 
 from app.cli import main as cli_main
 from app.config import get_settings
@@ -46,6 +47,25 @@ async def test_a_demo_register_is_real_data(api: Api) -> None:
         assert uscc.is_enterprise(certificate["organisation"]["uscc"])
         assert certificate["number"].startswith("ASC-20")
         assert certificate["standard"] == "GB/T 27922-2011"
+        # its annex of sites: the headquarters as printed, and revision 1 of those details
+        assert certificate["revision"] == 1
+        assert certificate["sites"] == [
+            {
+                "name": certificate["organisation"]["name"],
+                "address": certificate["organisation"]["address"],
+                "kind": "headquarters",
+            }
+        ]
+    first = page["items"][0]
+    sites = await api.get(f"/api/v1/organisations/{first['organisation']['id']}/sites", cast.staff)
+    assert [s["kind"] for s in sites.json()["items"]] == ["headquarters"]
+    async with api.db.engine.connect() as conn:
+        revisions = (
+            await conn.execute(
+                text("SELECT count(*), min(revision), max(revision) FROM certificate_revisions")
+            )
+        ).one()
+    assert tuple(revisions) == (3000, 1, 1)
     old, new, _ = plan.renewals[0]
     renewed = (await api.get(f"/api/v1/certificates/{old}", cast.staff)).json()
     assert renewed["status"] == "superseded" and renewed["superseded_by"] == new

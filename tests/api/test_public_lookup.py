@@ -13,6 +13,7 @@ PUBLIC_FIELDS = {
     "number", "status", "grade", "organisation_name", "organisation_name_en",
     "organisation_address", "uscc", "scope", "standard", "issued_on", "valid_from",
     "expires_on", "last_surveillance_on", "superseded_by", "status_changed_on", "issuer",
+    "scope_en", "sites",
 }  # fmt: skip
 
 
@@ -25,6 +26,7 @@ async def test_lookup_forgiving_cacheable_and_true_now(api: Api, subtests: pytes
     assert response.status_code == 200
     body = response.json()
     assert set(body) == PUBLIC_FIELDS
+    staff = await story.ok("GET", f"/api/v1/certificates/{number}", cast.staff)
     assert body == {
         "number": number,
         "status": "active",
@@ -42,6 +44,8 @@ async def test_lookup_forgiving_cacheable_and_true_now(api: Api, subtests: pytes
         "superseded_by": None,
         "status_changed_on": "2026-11-23",
         "issuer": api.app.state.settings.issuer_name,
+        "scope_en": staff["scope_en"],
+        "sites": staff["sites"],
     }
     assert response.headers["cache-control"] == "public, max-age=60"
     assert response.headers["content-type"] == "application/json"

@@ -104,3 +104,48 @@ async def test_search_page(api: Api) -> None:
     assert short.status_code == 422 and "至少两个字符" in short.text
     escaped = await api.get("/verify", params={"q": "<script>alert(1)</script>"})
     assert "<script>alert" not in escaped.text and "&lt;script&gt;" in escaped.text
+
+
+async def test_the_page_shows_sites_history_and_a_day_to_check(api: Api) -> None:
+    from tests.support.workflow import Cast, Story
+
+    cast = await Cast.hire(api)
+    story = Story(api, cast)
+    issued = await story.certificate(total="96")
+    number = issued["number"]
+    api.clock.set_today(date(2027, 3, 8))
+    await story.ok(
+        "POST", f"/api/v1/certificates/{number}/suspend", cast.staff, json={"reason": "欠费未缴"}
+    )
+    api.clock.set_today(date(2027, 4, 1))
+    page = await api.get(f"/verify/{number}")
+    assert page.status_code == 200
+    html = page.text
+    for site in issued["sites"]:
+        assert site["name"] in html and site["address"] in html
+    assert "Sites covered" in html and "History" in html
+    table = html[html.index('id="history"') :]
+    assert table.index("2026-11-23") < table.index("2027-03-08")  # oldest first
+    assert "颁证" in table and "Issued" in table and "暂停" in table
+    assert "欠费未缴" not in html  # no internal reason
+    assert '<form method="get" action="/verify/' + number + '"' in html
+    assert 'type="date" id="on" name="on" max="2027-04-01"' in html
+    # the instant of the answer, next to the date of the status
+    assert "Answered at" in html and "2027-04-01 10:00:00 (Asia/Shanghai)" in html
+    assert html.index("Status since") < html.index("Answered at")
+
+    before = (await api.get(f"/verify/{number}", params={"on": "2027-03-07"})).text
+    assert "The record as it stood at the end of 2027-03-07" in before
+    assert "On 2027-03-07 this certificate was valid." in before
+    assert 'class="status active"' in before
+    during = (await api.get(f"/verify/{number}", params={"on": "2027-03-08"})).text
+    assert 'class="status suspended"' in during and "was not valid" in during
+
+    not_yet = await api.get(f"/verify/{number}", params={"on": "2026-11-22"})
+    assert not_yet.status_code == 404 and "尚未颁发" in not_yet.text
+    future = await api.get(f"/verify/{number}", params={"on": "2027-04-02"})
+    assert future.status_code == 422 and future.headers["content-type"].startswith("text/html")
+    malformed = await api.get(f"/verify/{number}", params={"on": "tomorrow"})
+    assert malformed.status_code == 422
+    unknown = await api.get("/verify/ASC-2026-000404", params={"on": "2027-01-01"})
+    assert unknown.status_code == 404 and "Certificate not found" in unknown.text

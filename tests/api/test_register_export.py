@@ -7,8 +7,10 @@ import io
 from datetime import date
 
 import pytest
+from sqlalchemy import update
 
 from app.domain.enums import Role
+from app.models import Certificate
 from app.services import register
 from tests.support.api import Api, assert_problem
 from tests.support.factories import make_certificate
@@ -17,7 +19,7 @@ from tests.support.workflow import Cast, Story
 ZH_HEADER = [
     "证书编号", "获证组织名称", "统一社会信用代码", "组织地址", "认证类别", "认证项目", "认证依据",
     "认证范围", "认证等级", "颁证日期", "证书到期日期", "证书状态", "状态变更日期", "状态变更原因",
-    "最近监督日期",
+    "最近监督日期", "服务网点",
 ]  # fmt: skip
 
 
@@ -73,6 +75,7 @@ async def test_export_in_chinese_and_english(api: Api, monkeypatch: pytest.Monke
         "2026-11-23",
         "",
         "",
+        "；".join(site["name"] for site in first["sites"]),
     ]
     assert rows[2][8:14] == ["达标", "2026-11-23", "2029-11-22", "暂停", "2026-11-23", "投诉调查中"]
     assert rows[3][8] == "三星级"
@@ -81,6 +84,7 @@ async def test_export_in_chinese_and_english(api: Api, monkeypatch: pytest.Monke
     english = await api.get("/api/v1/certificates/export", cast.staff, params={"lang": "en"})
     en_rows = _rows(english.content)
     assert en_rows[0][:4] == ["number", "organisation_name", "uscc", "address"]
+    assert en_rows[0][-2:] == ["last_surveillance_on", "sites"]
     assert en_rows[1][4:7] == [
         "Service certification",
         "After-sales service of goods",
@@ -161,3 +165,21 @@ async def test_a_superseded_certificate_is_reported_cancelled_for_renewal(api: A
         "/api/v1/certificates/export", staff, params={"status": "superseded"}
     )
     assert [r[0] for r in _rows(superseded.content)[1:]] == ["ASC-2023-000001", "ASC-2023-000002"]
+
+
+async def test_the_last_column_lists_the_sites_printed_on_the_certificate(api: Api) -> None:
+    cast = await Cast.hire(api)
+    number = (await make_certificate(api.db, name="海尔智家股份有限公司"))["number"]
+    annex = [
+        {"name": "=青岛服务网点, 崂山", "address": "青岛市崂山区", "kind": "service_outlet"},
+        {"name": "海尔总部", "address": "青岛市崂山区海尔路1号", "kind": "headquarters"},
+    ]
+    async with api.db.write_sessions() as session:
+        await session.execute(
+            update(Certificate).where(Certificate.number == number).values(sites=annex)
+        )
+        await session.commit()
+    rows = _rows((await api.get("/api/v1/certificates/export", cast.staff)).content)
+    assert rows[0][-1] == "服务网点"
+    assert rows[1][-1] == "'=青岛服务网点, 崂山；海尔总部"  # never read as a formula
+    assert len(rows[1]) == len(rows[0])

@@ -206,6 +206,15 @@ async def test_from_application_to_certificate(api: Api) -> None:
             "address": organisation["address"],
         },
         "scope": "家用空调的安装、维修与售后服务",
+        "scope_en": None,
+        "sites": [
+            {
+                "name": "珠海格力电器股份有限公司",
+                "address": organisation["address"],
+                "kind": "headquarters",
+            }
+        ],
+        "revision": 1,
         "enterprise_type": "production",
         "standard": "GB/T 27922-2011",
         "issued_on": "2026-12-15",

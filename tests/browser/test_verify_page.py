@@ -113,6 +113,15 @@ async def test_verify_page_in_a_real_browser(server: tuple[str, str]) -> None:
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390
         await page.screenshot(path=str(ARTIFACTS / "verify-page.png"), full_page=True)
 
+        # the history, and the record on a day through the date form (no JavaScript)
+        assert "颁证" in await page.locator("table.grid").last.inner_text()
+        await page.fill("input[name=on]", "2026-11-15")
+        await page.press("input[name=on]", "Enter")
+        await page.wait_for_url(f"{base}/verify/ASC-2026-000042?on=2026-11-15")
+        assert "the end of 2026-11-15" in await page.locator("main").inner_text()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await page.goto(f"{base}/verify/ASC-2026-000042")
+
         # the search form works without JavaScript
         await page.fill("input[name=q]", "格力")
         await page.press("input[name=q]", "Enter")

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.text import exact_form, fold, is_blank, search_key
+from app.domain.text import (
+    MAX_SEARCH_KEY,
+    SEPARATOR,
+    exact_form,
+    fold,
+    is_blank,
+    search_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,6 +39,32 @@ def test_search_key_joins_both_names_with_a_newline() -> None:
     assert search_key(" 华为 ", "HUAWEI  Tech\n") == "华为\nhuawei tech"
     assert search_key("华为", None) == "华为\n"
     assert fold("为\nhuawei") not in search_key("华为", "Huawei")  # no match across the names
+
+
+def test_search_key_keeps_earlier_names_once_newest_first() -> None:
+    key = search_key("格力", "Gree", ["格力", "Gree", "珠海格力", None, "ZHUHAI  Gree", "珠海格力"])
+    assert key == "格力\ngree\n珠海格力\nzhuhai gree"
+
+
+def test_search_key_leaves_out_earlier_names_that_do_not_fit() -> None:
+    key = search_key("甲" * 200, "b" * 300, ["丙" * 200, "d" * 300, "戊" * 200])
+    # the 300 d do not fit after 丙: they and every older name are left out
+    assert key.split(SEPARATOR) == ["甲" * 200, "b" * 300, "丙" * 200]
+    assert len(key) <= MAX_SEARCH_KEY
+
+
+names = st.lists(st.text(), min_size=2, max_size=6)
+
+
+@given(names, st.text(min_size=1))
+def test_no_folded_term_matches_across_two_names(given_names: list[str], text: str) -> None:
+    """Whatever names a key joins, a folded term is found in it only when it is found in one
+    of the names: the separator is a character ``fold`` never leaves in a term."""
+    term = fold(text)
+    key = search_key(given_names[0], given_names[1], given_names[2:])
+    assert SEPARATOR not in term
+    in_one = any(term in part for part in key.split(SEPARATOR))
+    assert (term in key) is in_one
 
 
 @given(st.text())
