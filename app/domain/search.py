@@ -115,22 +115,27 @@ def next_walk(
     (< ``want``) matches; None when the index is cheaper, or walking further cannot help.
 
     The term's share of the register is what the statistics say when they know it exactly
-    (``prior``, see ``share_prior``); else what the walks saw, ``(found + 1) / walked`` —
-    one more than seen, since a term met once may well be common enough to walk for —
-    capped by the statistics' bound. A walk needs about ``want / share`` rows: twice that
+    (``prior``, see ``share_prior``); else what the walks saw, ``found / walked``, capped by
+    the statistics' bound. A walk needs about ``want / share`` rows: twice that
     is walked, so that an unlucky estimate rarely needs another walk, and a term for which
     even the longest walk would not do goes to the index at once. The index fetches and
     sorts every match (``share × total``). Costs are in nanoseconds per row walked and per
     match fetched. A walk reads from the start again (an index-only scan that stops at the
     page), so each walk is at least twice the last, and the total stays within a small
     multiple of it; a walk that cannot be (the longest is near) is not taken.
+
+    A share guessed from a few matches is a guess: a walk that then finds too few has cost
+    its rows and the index on top. So the walk is weighed at its expected cost, its rows
+    plus the index times the chance that it misses (``walk_misses``), and taken only when
+    that is below the index's.
     """
     if total <= walked or walked >= MAX_WALK:
         return None
+    exact = prior is not None and prior.exact
     if prior is not None and prior.exact:
         part, whole = prior.share, PPM
     else:
-        part, whole = found + 1, walked
+        part, whole = found, walked
         if prior is not None and prior.share * whole < part * PPM:
             part, whole = prior.share, PPM
     if part == 0 or want * whole > MAX_WALK * part:  # not even the longest walk would do
@@ -138,9 +143,41 @@ def next_walk(
     depth = min(MAX_WALK, max(2 * walked, -(-2 * want * whole // part)))  # ⌈2 × want / share⌉
     if depth < 2 * walked:  # the longest walk is not twice the last: it would find too few
         return None
-    if depth * walk_ns * whole < part * total * match_ns:
-        return depth
-    return None
+    walk_cost = depth * walk_ns * whole  # both costs in ns × whole
+    index_cost = part * total * match_ns
+    if exact:
+        return depth if walk_cost < index_cost else None
+    misses, out_of = walk_misses(found=found, walked=walked, depth=depth, want=want)
+    # walk_cost + index_cost × misses / out_of < index_cost, in integers
+    return depth if walk_cost * out_of < index_cost * (out_of - misses) else None
+
+
+def walk_misses(*, found: int, walked: int, depth: int, want: int) -> tuple[int, int]:
+    """The chance, as ``(numerator, denominator)``, that a walk of ``depth`` rows finds fewer
+    than ``want`` matches when the first ``walked`` of them held ``found``.
+
+    What the term's share may be, given what was seen, is the gamma distribution of
+    ``found`` and ``walked``: the prior is uniform over the share's logarithm, as terms are
+    spread over orders of magnitude of frequency (most are rare, a few very common). The
+    matches among the ``depth - walked`` rows not yet seen are then negative-binomial, with
+    ``r = found`` and ``p = walked / depth``: P(k) = C(k + r - 1, k) · p^r · (1 - p)^k. The
+    walk misses when fewer than ``want - found`` are among them. Exact integers over
+    ``depth^(r + need - 1)``.
+    """
+    need = want - found
+    if need <= 0:
+        return 0, 1
+    if found == 0:  # nothing seen: nothing says that more is to be found
+        return 1, 1
+    r = found
+    rest = depth - walked
+    numerator = 0
+    choose = 1  # C(k + r - 1, k)
+    for k in range(need):
+        if k:
+            choose = choose * (k + r - 1) // k
+        numerator += choose * rest**k * depth ** (need - 1 - k)
+    return numerator * walked**r, depth ** (r + need - 1)
 
 
 def share_prior(term: str, shares: Mapping[str, int], floor: int) -> Prior | None:

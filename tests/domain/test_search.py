@@ -3,6 +3,8 @@ asked for, and when walking the public order again beats the index. Shares in pp
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from app.domain.search import (
     share_prior,
     term,
     uses_trigrams,
+    walk_misses,
 )
 
 SHARES = {"有限": 980_000, "限公": 980_000, "公司": 990_000, "科技": 250_000, "万家": 3_000}
@@ -47,15 +50,18 @@ BOUND, EXACT = False, True
 @pytest.mark.parametrize(
     ("found", "walked", "prior", "depth"),
     [
-        # 15 in the first 3,000 (about 0.5 %): a walk of 7,875 rows beats 5,000 fetches
-        (15, 3000, None, 7875),
-        # 4 (0.17 % with one more than seen): the longest walk still beats the index
-        (4, 3000, None, MAX_WALK),
+        # 15 in the first 3,000 (about 0.5 %): a walk of 8,400 rows beats 5,000 fetches
+        (15, 3000, None, 8400),
+        # 6 (0.2 %): the longest walk beats the index, even counting that it may miss
+        (6, 3000, None, MAX_WALK),
+        # 5 (0.17 %): it would beat the index if it found enough, but it misses one time in
+        # six (a rarer term met by chance), and then costs both
+        (5, 3000, None, None),
         # 3 or fewer (~0.1 %): the index fetches them faster than the longest walk
         (3, 3000, None, None),
         (0, 3000, None, None),
         # a walk that still found too few walks further, or gives up
-        (15, 7875, None, MAX_WALK),
+        (15, 8400, None, MAX_WALK),
         (8, 14_000, None, None),
         (12, 11_000, None, None),  # the longest walk would not be twice this one
         # the statistics know the share exactly (业股, 0.36 % of the names): walk for it,
@@ -64,8 +70,9 @@ BOUND, EXACT = False, True
         (9, 3000, (650, EXACT), None),
         # they bound it: a bound below the walks' estimate wins (圳市民: 0.06 %) ...
         (3, 3000, (600, BOUND), None),
+        (6, 3000, (600, BOUND), None),
         # ... one above it changes nothing
-        (4, 3000, (50_000, BOUND), MAX_WALK),
+        (6, 3000, (50_000, BOUND), MAX_WALK),
     ],
 )
 def test_the_next_walk_weighs_walking_against_the_index(
@@ -73,6 +80,40 @@ def test_the_next_walk_weighs_walking_against_the_index(
 ) -> None:
     known = Prior(*prior) if prior else None
     assert next_walk(found=found, walked=walked, prior=known, **COSTS) == depth
+
+
+def _misses(found: int, walked: int, depth: int, want: int) -> float:
+    """The same chance from the definition, in floating point (for comparison only)."""
+    r, p = found, walked / depth
+    return sum(math.comb(k + r - 1, k) * p**r * (1 - p) ** k for k in range(want - found))
+
+
+@given(
+    st.integers(1, 60),
+    st.integers(1, 120),
+    st.integers(100, 5000),
+    st.integers(2, 8),
+)
+def test_the_chance_of_a_miss_is_the_negative_binomial(
+    found: int, want: int, walked: int, times: int
+) -> None:
+    depth = walked * times
+    numerator, denominator = walk_misses(found=found, walked=walked, depth=depth, want=want)
+    assert 0 <= numerator <= denominator
+    if found >= want:
+        assert numerator == 0
+        return
+    assert math.isclose(numerator / denominator, _misses(found, walked, depth, want), abs_tol=1e-9)
+    # a longer walk misses less often
+    longer = walk_misses(found=found, walked=walked, depth=depth * 2, want=want)
+    assert longer[0] * denominator <= numerator * longer[1]
+
+
+def test_a_walk_that_saw_nothing_misses_surely() -> None:
+    assert walk_misses(found=0, walked=3000, depth=6000, want=21) == (1, 1)
+    # 5 of 21 in 3,000 rows: a walk of 20,000 misses about one time in six
+    numerator, denominator = walk_misses(found=5, walked=3000, depth=20_000, want=21)
+    assert 0.16 < numerator / denominator < 0.18
 
 
 def test_walks_stop_at_the_register_and_at_the_longest_walk() -> None:
