@@ -1,7 +1,7 @@
 """Migration 0006 on a register kept under the earlier rules: suspension causes from the event
 log, refused surveillances due again, successors' start dates, certificates recorded
 superseded too early back in force, each correction in the event log and the chain intact;
-then the downgrade."""
+then the downgrade; then 0008 on the same register (headquarters sites, revision 1)."""
 
 from __future__ import annotations
 
@@ -381,6 +381,39 @@ def _check(url: str) -> None:
     _upgrade(url, "head")
     rows, log, intact = asyncio.run(_read(url))
     assert intact and rows["ASC-2024-000007"]["status"] == "active"
+    # 0008 on the same register: the organisation's headquarters; each certificate covers
+    # its headquarters as printed and has revision 1 of its printed details, from its issue
+    printed_hq = {"name": "格力电器", "address": "珠海市前山金鸡西路", "kind": "headquarters"}
+    for row in rows.values():
+        sites = json.loads(row["sites"]) if isinstance(row["sites"], str) else row["sites"]
+        assert (sites, row["revision"], row["scope_en"]) == ([printed_hq], 1, None)
+    sites, revisions = asyncio.run(_records(url))
+    assert sites == [(1, "格力电器", "珠海", "headquarters", True)]
+    assert revisions == sorted(
+        (r["id"], 1, r["issued_on"], r["organisation_name"], r["scope"]) for r in rows.values()
+    )
+
+
+async def _records(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    db = Database(dburl.sqlalchemy_url(url), pool_size=1)
+    try:
+        async with db.engine.connect() as conn:
+            sites = await conn.execute(
+                text("SELECT organisation_id, name, address, kind, active FROM sites")
+            )
+            revisions = await conn.execute(
+                text(
+                    "SELECT certificate_id, revision, effective_on, organisation_name, scope"
+                    " FROM certificate_revisions ORDER BY certificate_id"
+                )
+            )
+            found = (
+                [tuple(r) for r in sites],
+                [(r[0], r[1], str(r[2])[:10], r[3], r[4]) for r in revisions],
+            )
+    finally:
+        await db.dispose()
+    return found
 
 
 def test_migration_0006_sqlite(tmp_path: Path) -> None:

@@ -364,6 +364,12 @@ CERTIFICATE_CHANGE_NO_CHANGE = _define(
     422,
     "The change gives nothing that differs from what the certificate prints.",
 )
+CERTIFICATE_CHANGE_SCOPE_EN_REQUIRED = _define(
+    "certificate_change.scope_en_required",
+    422,
+    "The change gives a new scope statement of a certificate that prints an English one, but "
+    "not the English statement to go with it (`scope_en`).",
+)
 CERTIFICATE_CHANGE_INVALID_SITE = _define(
     "certificate_change.invalid_site",
     422,

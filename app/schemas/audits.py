@@ -96,6 +96,8 @@ class AuditUpdate(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if not self.model_fields_set:
+            raise VALIDATION("give at least one field of the plan to change")
         nulled = sorted(k for k in self.model_fields_set if getattr(self, k) is None)
         if nulled:
             raise VALIDATION(

@@ -129,6 +129,14 @@ async def complete(
                 FieldError(("body", where), f"actual_end {actual_end} is before {actual_start}")
             ],
         )
+    today = ctx.clock.today()
+    future = [
+        FieldError(("body", name), f"{name} {day} is after today ({today})")
+        for name, day in (("actual_start", given.actual_start), ("actual_end", given.actual_end))
+        if day is not None and day > today
+    ]
+    if future:  # an audit is completed once it took place
+        raise VALIDATION("the audit's dates are not valid", errors=future)
     audit.actual_start, audit.actual_end = actual_start, actual_end
     latest = (
         await ctx.session.execute(

@@ -23,6 +23,7 @@ from app.domain.problems import (
     CERTIFICATE_CHANGE_NO_CHANGE,
     CERTIFICATE_CHANGE_NOT_FOUND,
     CERTIFICATE_CHANGE_NOT_PENDING,
+    CERTIFICATE_CHANGE_SCOPE_EN_REQUIRED,
     CERTIFICATE_INVALID_TRANSITION,
 )
 from app.models import Certificate, CertificateChange, CertificateRevision, Site
@@ -99,7 +100,16 @@ async def _proposed(
     for field, column in FIELDS.items():
         if field in changes:
             after[column] = changes[field]
-    extends = "scope" in changes and not scope.narrows(certificate.scope, changes["scope"])
+    new_scope = "scope" in changes and changes["scope"] != certificate.scope
+    if new_scope and certificate.scope_en is not None and "scope_en" not in changes:
+        raise CERTIFICATE_CHANGE_SCOPE_EN_REQUIRED(
+            "the certificate prints an English scope statement: give the new one (scope_en)"
+        )
+    extends = new_scope and not scope.narrows(certificate.scope, changes["scope"])
+    # The English statement is the committee's wording: a new one on its own may say more
+    # than the Chinese, so it is weighed as an extension; it goes with a narrowed Chinese one.
+    if not new_scope and changes.get("scope_en", certificate.scope_en) != certificate.scope_en:
+        extends = True
     if "site_ids" in changes:
         after["sites"] = await _sites(ctx, certificate, changes["site_ids"])
         extends = extends or scope.extends_sites(certificate.sites, after["sites"])

@@ -20,6 +20,8 @@ from app.domain.problems import (
     APPLICATION_NOT_ELIGIBLE,
     DECISION_SCOPE_EN_REQUIRED,
     DECISION_SCOPE_TOO_LONG,
+    VALIDATION,
+    FieldError,
 )
 from app.models import Application, Audit, Certificate, Decision, ScoreSheet
 from app.schemas.certificates import DecisionCreate, ScopeStatement
@@ -50,6 +52,14 @@ async def decide(
         decider_on_team=ctx.actor.id in audit.team_ids,
     )
     kind = AuditKind(audit.kind)
+    if body.scope is not None and (
+        outcome is not DecisionOutcome.GRANT
+        or kind not in (AuditKind.INITIAL, AuditKind.RECERTIFICATION)
+    ):
+        raise VALIDATION(
+            "only an initial or recertification grant prints a scope statement",
+            errors=[FieldError(("body", "scope"), "only with an initial or recertification grant")],
+        )
     if kind is AuditKind.INITIAL:
         certificate = await _initial(
             ctx, audit, grade, recommended, reason=body.reason, requested_scope=body.scope

@@ -4,6 +4,7 @@ cancelling it, and the dates an audit actually took place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -230,7 +231,11 @@ async def test_amending_refusals(api: Api, story: Story, cast: Cast) -> None:
     assert_problem(cleared, 422, "request.validation")
     by_auditor = await api.patch(url, cast.lead, json={"planned_end": "2026-12-09"})
     assert_problem(by_auditor, 403, "auth.forbidden")
-    missing = await api.patch("/api/v1/audits/999999", cast.staff, json={})
+    empty = await api.patch(url, cast.staff, json={})
+    assert_problem(empty, 422, "request.validation")
+    missing = await api.patch(
+        "/api/v1/audits/999999", cast.staff, json={"planned_end": "2026-12-09"}
+    )
     assert_problem(missing, 404, "audit.not_found")
     assert await snapshot(api.db) == before
     await story.stage1(audit["id"])
@@ -261,7 +266,9 @@ async def test_cancelling_frees_the_application(api: Api, story: Story, cast: Ca
     again = await api.post(url, cast.staff, json={"reason": "再次取消"})
     problem = assert_problem(again, 409, "audit.invalid_transition")
     assert problem["detail"] == "cannot cancel an initial audit that is cancelled"
-    amend = await api.patch(f"/api/v1/audits/{audit['id']}", cast.staff, json={})
+    amend = await api.patch(
+        f"/api/v1/audits/{audit['id']}", cast.staff, json={"planned_end": "2026-12-09"}
+    )
     assert_problem(amend, 409, "audit.invalid_transition")
     missing = await api.post("/api/v1/audits/999999/cancel", cast.staff, json={"reason": "x"})
     assert_problem(missing, 404, "audit.not_found")
@@ -306,10 +313,15 @@ async def test_completion_records_the_actual_dates(api: Api, story: Story, cast:
     assert (done["actual_start"], done["actual_end"]) == ("2026-12-01", "2026-12-08")
     audit = await _scored(story)
     url = f"/api/v1/audits/{audit['id']}/complete"
+    api.clock.set_today(date(2026, 12, 10))  # the audit has taken place
     before = await snapshot(api.db)
     backwards = await api.post(url, cast.lead, json={"actual_start": "2026-12-09"})
     problem = assert_problem(backwards, 422, "request.validation")
     assert problem["errors"][0]["loc"] == ["body", "actual_start"]
+    # an audit is completed once it took place: no actual date after today
+    future = await api.post(url, cast.lead, json={"actual_end": "2026-12-11"})
+    problem = assert_problem(future, 422, "request.validation")
+    assert problem["errors"][0]["loc"] == ["body", "actual_end"]
     assert await snapshot(api.db) == before
     dates = {"actual_start": "2026-12-02", "actual_end": "2026-12-04"}
     done = await story.ok("POST", url, cast.lead, json=dates)

@@ -164,6 +164,10 @@ async def test_an_item_without_english_needs_the_committees_english(story: Story
     assert await snapshot(story.api.db) == before
     invisible = await _decide(story, audit, scope={"zh": "冰箱\u200b的售后服务", "en": "x"})
     assert_problem(invisible, 422, "request.invisible_characters")
+    # only a grant prints a scope statement
+    refused = await _decide(story, audit, outcome="refuse", scope={"zh": "冰箱", "en": "x"})
+    assert_problem(refused, 422, "request.validation")
+    assert await snapshot(story.api.db) == before
     response = await _decide(
         story, audit, scope={"zh": "家用空调器、冰箱的售后服务", "en": "After-sales service"}
     )
@@ -315,15 +319,24 @@ async def test_narrowing_sites_or_scope_applies_at_once(story: Story) -> None:
     changed = response.json()
     assert [s["name"] for s in changed["sites"]][1:] == ["深圳网点"]
     assert changed["sites"][0]["kind"] == "headquarters"
+    # the certificate prints an English statement: a narrowed scope brings its new one
     response = await _change(story, number, scope="冰箱的售后服务")
-    assert response.status_code == 200, response.text
-    response = await _change(story, number, scope_en="After-sales service of refrigerators")
+    assert_problem(response, 422, "certificate_change.scope_en_required")
+    response = await _change(
+        story, number, scope="冰箱的售后服务", scope_en="After-sales service of refrigerators"
+    )
     assert response.status_code == 200, response.text
     assert (response.json()["scope"], response.json()["scope_en"], response.json()["revision"]) == (
         "冰箱的售后服务",
         "After-sales service of refrigerators",
-        4,
+        3,
     )
+    # a new English statement alone may say more than the Chinese one: the committee's
+    response = await _change(
+        story, number, scope_en="After-sales service of refrigerators and freezers"
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "pending"
 
 
 # --- changes that extend: the committee decides -----------------------------------------
@@ -399,9 +412,13 @@ async def test_extending_sites_waits_for_the_committee(story: Story) -> None:
 async def test_extending_the_scope_waits_for_the_committee(story: Story) -> None:
     certificate, _ = await _certificate(story, scope_items=[AC])
     number = certificate["number"]
-    response = await _change(story, number, scope="家用空调器、冰箱的售后服务")
+    wider = {
+        "scope": "家用空调器、冰箱的售后服务",
+        "scope_en": "After-sales service of household air conditioners and refrigerators",
+    }
+    response = await _change(story, number, **wider)
     assert response.status_code == 202, response.text
-    assert response.json()["changes"] == {"scope": "家用空调器、冰箱的售后服务"}
+    assert response.json()["changes"] == wider
     current = await story.ok("GET", f"/api/v1/certificates/{number}", story.cast.staff)
     assert (current["scope"], current["revision"]) == (certificate["scope"], 1)
 
