@@ -126,8 +126,12 @@ def next_walk(
 
     A share guessed from a few matches is a guess: a walk that then finds too few has cost
     its rows and the index on top. So the walk is weighed at its expected cost, its rows
-    plus the index times the chance that it misses (``walk_misses``), and taken only when
-    that is below the index's.
+    plus what the index costs when the walk misses, and taken only when that is below the
+    index's expected cost. A miss says the term is rarer than guessed, and its index cheaper:
+    the expected cost of the index on a miss is ``E[share × miss]``, which for the gamma
+    distribution of ``walk_misses`` is the share's mean times the chance of a miss computed
+    with ``r = found + 1`` (``shape``). Both sides are then multiples of the index's mean
+    cost: walk when ``rows × walk_ns < index × (1 - that chance)``.
     """
     if total <= walked or walked >= MAX_WALK:
         return None
@@ -147,12 +151,16 @@ def next_walk(
     index_cost = part * total * match_ns
     if exact:
         return depth if walk_cost < index_cost else None
-    misses, out_of = walk_misses(found=found, walked=walked, depth=depth, want=want)
+    misses, out_of = walk_misses(
+        found=found, walked=walked, depth=depth, want=want, shape=found + 1
+    )
     # walk_cost + index_cost × misses / out_of < index_cost, in integers
     return depth if walk_cost * out_of < index_cost * (out_of - misses) else None
 
 
-def walk_misses(*, found: int, walked: int, depth: int, want: int) -> tuple[int, int]:
+def walk_misses(
+    *, found: int, walked: int, depth: int, want: int, shape: int | None = None
+) -> tuple[int, int]:
     """The chance, as ``(numerator, denominator)``, that a walk of ``depth`` rows finds fewer
     than ``want`` matches when the first ``walked`` of them held ``found``.
 
@@ -162,14 +170,14 @@ def walk_misses(*, found: int, walked: int, depth: int, want: int) -> tuple[int,
     matches among the ``depth - walked`` rows not yet seen are then negative-binomial, with
     ``r = found`` and ``p = walked / depth``: P(k) = C(k + r - 1, k) · p^r · (1 - p)^k. The
     walk misses when fewer than ``want - found`` are among them. Exact integers over
-    ``depth^(r + need - 1)``.
+    ``depth^(r + need - 1)``. ``shape``, when given, is ``r`` instead of ``found``.
     """
     need = want - found
     if need <= 0:
         return 0, 1
     if found == 0:  # nothing seen: nothing says that more is to be found
         return 1, 1
-    r = found
+    r = found if shape is None else shape
     rest = depth - walked
     numerator = 0
     choose = 1  # C(k + r - 1, k)

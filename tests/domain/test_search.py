@@ -52,11 +52,11 @@ BOUND, EXACT = False, True
     [
         # 15 in the first 3,000 (about 0.5 %): a walk of 8,400 rows beats 5,000 fetches
         (15, 3000, None, 8400),
-        # 6 (0.2 %): the longest walk beats the index, even counting that it may miss
-        (6, 3000, None, MAX_WALK),
-        # 5 (0.17 %): it would beat the index if it found enough, but it misses one time in
-        # six (a rarer term met by chance), and then costs both
-        (5, 3000, None, None),
+        # 5 (0.17 %): the longest walk beats the index, even counting that it may miss
+        (5, 3000, None, MAX_WALK),
+        # 4 (0.13 %): it would beat the index if it found enough, but it misses one time in
+        # six (a rarer term met by chance, whose index is cheap), and then costs both
+        (4, 3000, None, None),
         # 3 or fewer (~0.1 %): the index fetches them faster than the longest walk
         (3, 3000, None, None),
         (0, 3000, None, None),
