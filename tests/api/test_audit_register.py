@@ -68,8 +68,8 @@ async def test_export_of_decided_audits(
         total="96",
         outcome="grant",
         sites={"site_ids": [outlet["id"]]},
-        actual_start="2026-12-02",
-        actual_end="2026-12-05",
+        actual_start="2026-11-18",
+        actual_end="2026-11-21",
     )
     refused_app = await story.accepted_application(organisation={"name": EVIL})
     await _decided(story, refused_app, total="50", outcome="refuse")
@@ -91,8 +91,8 @@ async def test_export_of_decided_audits(
         "初次评审",
         "2026-12-01",
         "2026-12-08",
-        "2026-12-02",
-        "2026-12-05",
+        "2026-11-18",
+        "2026-11-21",
         "2026-11-23",
         "Lead Auditor Li；Auditor Zhao",
         "16",  # 1,200 employees: 16 person-days, of which 14 on site
