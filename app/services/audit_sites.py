@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import case, delete, insert, select
+from sqlalchemy import delete, insert, select
 
 from app.domain.enums import SiteKind
 from app.domain.problems import AUDIT_UNKNOWN_SITE, FieldError
 from app.models import Site, application_sites, audit_sites
 from app.schemas.audits import AuditSiteRead
 from app.services.context import Context
-
-# headquarters first, then in the order the sites were registered
-_HQ_FIRST = (case((Site.kind == SiteKind.HEADQUARTERS.value, 0), else_=1), Site.id)
+from app.services.sites import HEADQUARTERS_FIRST
 
 
 async def to_visit(ctx: Context, organisation_id: int, site_ids: Sequence[int]) -> list[int]:
@@ -34,7 +32,7 @@ async def to_visit(ctx: Context, organisation_id: int, site_ids: Sequence[int]) 
             Site.active.is_(True),
             (Site.id.in_(wanted)) | (Site.kind == SiteKind.HEADQUARTERS.value),
         )
-        .order_by(*_HQ_FIRST)
+        .order_by(*HEADQUARTERS_FIRST)
     )
     found = {row.id: row.kind for row in rows}
     unknown = [(i, site_id) for i, site_id in enumerate(wanted) if site_id not in found]
@@ -75,7 +73,7 @@ async def visited(ctx: Context, audit_id: int) -> list[AuditSiteRead]:
         select(Site.id, Site.name, Site.address, Site.kind)
         .join(audit_sites, audit_sites.c.site_id == Site.id)
         .where(audit_sites.c.audit_id == audit_id)
-        .order_by(*_HQ_FIRST)
+        .order_by(*HEADQUARTERS_FIRST)
     )
     return [AuditSiteRead.model_validate(row, from_attributes=True) for row in rows]
 

@@ -29,7 +29,7 @@ from app.domain.problems import (
 from app.models import Certificate, CertificateChange, CertificateRevision, Site
 from app.pagination import decode_cursor, paginate
 from app.schemas.certificates import CertificateChangeCreate, CertificateChangeDecisionCreate
-from app.services import certificates, search_index
+from app.services import certificates, search_index, sites
 from app.services.common import one_or_raise
 from app.services.context import Context
 
@@ -78,7 +78,7 @@ async def _sites(
                     Site.active,
                     Site.id.in_(wanted) | (Site.kind == SiteKind.HEADQUARTERS),
                 )
-                .order_by(certificates.HEADQUARTERS_FIRST, Site.id)
+                .order_by(*sites.HEADQUARTERS_FIRST)
             )
         )
         .scalars()

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, select
 
 from app.domain import dates, lifecycle, standing, text
-from app.domain.enums import CertificateStatus, Grade, SiteKind
+from app.domain.enums import CertificateStatus, Grade
 from app.domain.lifecycle import CertificateAction
 from app.domain.numbers import format_certificate_number, normalise_certificate_number
 from app.domain.problems import CERTIFICATE_NOT_FOUND
@@ -20,10 +20,9 @@ from app.models import (
     CertificateRevision,
     Organisation,
     Site,
-    application_sites,
 )
 from app.pagination import decode_cursor, paginate
-from app.services import search_index, sequences
+from app.services import search_index, sequences, sites
 from app.services.common import check_version, one_or_raise
 from app.services.context import Context
 
@@ -115,9 +114,6 @@ def site_entry(site: Site) -> dict[str, str]:
     return {"name": site.name, "address": site.address, "kind": site.kind}
 
 
-HEADQUARTERS_FIRST = case((Site.kind == SiteKind.HEADQUARTERS, 0), else_=1)
-
-
 async def covered_sites(
     ctx: Context, *, organisation_id: int, application_id: int | None
 ) -> list[dict[str, str]]:
@@ -125,27 +121,11 @@ async def covered_sites(
     first, then by id; without an application or sites, the organisation's headquarters
     (none when it has none)."""
     if application_id is not None:
-        rows = (
-            (
-                await ctx.session.execute(
-                    select(Site)
-                    .join(application_sites, application_sites.c.site_id == Site.id)
-                    .where(application_sites.c.application_id == application_id, Site.active)
-                    .order_by(HEADQUARTERS_FIRST, Site.id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if rows:
-            return [site_entry(site) for site in rows]
-    headquarters = (
-        await ctx.session.execute(
-            select(Site).where(
-                Site.organisation_id == organisation_id, Site.kind == SiteKind.HEADQUARTERS
-            )
-        )
-    ).scalar_one_or_none()
+        scope = await sites.application_sites(ctx.session, application_id)
+        active = [site_entry(site) for site in scope if site.active]
+        if active:
+            return active
+    headquarters = await sites.headquarters(ctx.session, organisation_id)
     return [site_entry(headquarters)] if headquarters is not None else []
 
 
